@@ -83,6 +83,7 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
       keys, db: pool, publicUrl, dataDir, ownerDbUrl: database.ownerUrl,
       ports: { postgrest: ports.postgrest, functions: ports.functions },
       log,
+      fail: rejectFailure,
     }
     const services: GatewayServices = {
       auth: createAuthService(ctx),

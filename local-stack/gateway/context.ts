@@ -16,6 +16,8 @@ export interface GatewayContext {
   ownerDbUrl: string
   ports: { postgrest: number, functions: number }
   log: (line: string) => void
+  /** Reports that a service's child process died: the stack stops with this error. */
+  fail: (error: Error) => void
 }
 
 /** Handles a request whose URL path has had the service prefix (e.g. /auth/v1) removed. */
