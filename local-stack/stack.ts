@@ -27,6 +27,8 @@ export interface StackOptions {
   /** Forward child-process output (PostgREST, Deno, Postgres). */
   verbose?: boolean
   log?: (line: string) => void
+  /** Restart the functions host when supabase/functions changes (npm run dev). */
+  watchFunctions?: boolean
 }
 
 export interface RunningStack {
@@ -84,6 +86,7 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
       ports: { postgrest: ports.postgrest, functions: ports.functions },
       log,
       fail: rejectFailure,
+      watchFunctions: options.watchFunctions ?? false,
     }
     const services: GatewayServices = {
       auth: createAuthService(ctx),

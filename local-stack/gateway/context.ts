@@ -16,6 +16,8 @@ export interface GatewayContext {
   ownerDbUrl: string
   ports: { postgrest: number, functions: number }
   log: (line: string) => void
+  /** Development mode: services may watch source files (functions) and reload. */
+  watchFunctions: boolean
   /** Reports that a service's child process died: the stack stops with this error. */
   fail: (error: Error) => void
 }
