@@ -2,6 +2,7 @@
  * Starts the whole local Supabase stand-in and returns its addresses and keys.
  * Used by `npm run dev` / `npm run stack` and by the test suites (with their own ports and data folder).
  */
+import { rmSync } from 'node:fs'
 import { join } from 'node:path'
 import pg from 'pg'
 import { DEFAULT_PORTS, PATHS, type StackPorts } from './config.ts'
@@ -60,6 +61,7 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
   const stop = async () => {
     for (const stopOne of stoppers.reverse()) await stopOne().catch(error => log(`erro ao parar: ${error}`))
     stoppers.length = 0
+    if (options.ephemeral) rmSync(dataDir, { recursive: true, force: true })
   }
 
   try {

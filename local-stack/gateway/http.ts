@@ -9,7 +9,7 @@ export const CORS_HEADERS: Record<string, string> = {
     'content-profile', 'prefer', 'range', 'x-upsert', 'x-metadata', 'cache-control', 'x-region',
     'accept', 'accept-language', 'content-language', 'x-hub-signature-256',
   ].join(', '),
-  'access-control-expose-headers': 'Content-Range, Range, Content-Location, Preference-Applied, x-supabase-api-version',
+  'access-control-expose-headers': 'Content-Range, Range, Content-Location, Preference-Applied, X-Total-Count, Link, x-supabase-api-version',
   'access-control-max-age': '86400',
 }
 
