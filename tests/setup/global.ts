@@ -4,7 +4,8 @@
  * SUPABASE_ANON_KEY and SUPABASE_SERVICE_ROLE_KEY are set, that Supabase is used instead.
  *
  * TEST_STACK_PORT_BASE moves every port (gateway = base + 21, postgres + 22, postgrest + 23,
- * functions + 24, app = base + 30) so several runs can share a machine.
+ * functions + 24, app = base + 30) so several runs can share a machine. Bases stay below 32768, the
+ * start of Linux's ephemeral port range, so an outgoing connection cannot be holding a test port.
  */
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -26,7 +27,7 @@ export default async function setup(project: TestProject) {
   const needsStack = ['database', 'contract', 'e2e'].some(name => selected.has(name))
   if (!needsStack) return
 
-  const base = Number(process.env.TEST_STACK_PORT_BASE ?? 55000)
+  const base = Number(process.env.TEST_STACK_PORT_BASE ?? 25000)
   let stack: RunningStack | undefined
   let info: StackInfo
   if (process.env.SUPABASE_URL && process.env.SUPABASE_ANON_KEY && process.env.SUPABASE_SERVICE_ROLE_KEY) {
