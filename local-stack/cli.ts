@@ -29,7 +29,8 @@ try {
     await stack.stop()
     process.exit(1)
   })
-} catch (error) {
+}
+catch (error) {
   console.error(`✖ ${error instanceof StackError ? error.message : (error as Error).stack}`)
   process.exit(1)
 }

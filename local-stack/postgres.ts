@@ -75,14 +75,18 @@ export async function startDatabase(options: DatabaseOptions): Promise<DatabaseH
       '-c', 'full_page_writes=off',
       '-c', 'unix_socket_directories=',
     ],
-    onLog: (message: string) => { logs.push(message); options.log?.(message) },
+    onLog: (message: string) => {
+      logs.push(message)
+      options.log?.(message)
+    },
     onError: (error: unknown) => { logs.push(String(error)) },
   })
 
   try {
     if (isNew) await server.initialise()
     await server.start()
-  } catch (error) {
+  }
+  catch (error) {
     throw new StackError(
       `PostgreSQL não iniciou (porta ${options.port}, dados em ${databaseDir}).\n${logs.slice(-15).join('')}`,
       { cause: error },
@@ -104,7 +108,8 @@ async function withClient<T>(url: string, run: (client: pg.Client) => Promise<T>
   await client.connect()
   try {
     return await run(client)
-  } finally {
+  }
+  finally {
     await client.end()
   }
 }
@@ -125,7 +130,8 @@ export async function applyPlatformBootstrap(superuserUrl: string): Promise<void
         await client.query(sql)
         await client.query('insert into _local_stack.applied_platform_files (file) values ($1)', [file])
         await client.query('commit')
-      } catch (error) {
+      }
+      catch (error) {
         await client.query('rollback')
         throw new StackError(`Falha ao aplicar o bootstrap da plataforma ${file}: ${(error as Error).message}`, { cause: error })
       }
@@ -159,7 +165,8 @@ export async function applyMigrations(ownerUrl: string): Promise<MigrationResult
         await client.query('insert into supabase_migrations.schema_migrations (version, name) values ($1, $2)', [version, rest.join('_')])
         await client.query('commit')
         applied.push(file)
-      } catch (error) {
+      }
+      catch (error) {
         await client.query('rollback')
         const pgError = error as pg.DatabaseError
         throw new StackError(`Migração ${file} falhou: ${pgError.message}${pgError.position ? ` (posição ${pgError.position})` : ''}`, { cause: error })
@@ -179,7 +186,8 @@ export async function applySeed(ownerUrl: string): Promise<boolean> {
       await client.query('begin')
       await client.query(sql)
       await client.query('commit')
-    } catch (error) {
+    }
+    catch (error) {
       await client.query('rollback')
       throw new StackError(`supabase/seed.sql falhou: ${(error as Error).message}`, { cause: error })
     }

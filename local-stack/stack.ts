@@ -55,7 +55,9 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
   const childLog = options.verbose ? log : undefined
   const stoppers: Array<() => Promise<void>> = []
   let rejectFailure: (error: Error) => void = () => {}
-  const failure = new Promise<never>((_, reject) => { rejectFailure = reject })
+  const failure = new Promise<never>((_, reject) => {
+    rejectFailure = reject
+  })
   failure.catch(() => {}) // observed by whoever awaits it; never an unhandled rejection
 
   const stop = async () => {
@@ -125,7 +127,8 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
       failure,
       stop,
     }
-  } catch (error) {
+  }
+  catch (error) {
     await stop()
     throw error
   }

@@ -20,7 +20,8 @@ async function main() {
     printStackBanner(stack)
     supabaseUrl = stack.url
     anonKey = stack.anonKey
-  } else {
+  }
+  else {
     console.log(`Usando o Supabase em ${supabaseUrl} (SUPABASE_URL).`)
   }
 

@@ -29,7 +29,8 @@ export async function readJson<T = Record<string, unknown>>(req: IncomingMessage
   if (body.length === 0) return {} as T
   try {
     return JSON.parse(body.toString('utf8')) as T
-  } catch {
+  }
+  catch {
     throw new HttpError(400, 'bad_json', 'Could not parse request body as JSON')
   }
 }

@@ -71,7 +71,8 @@ export function createGatewayServer(ctx: GatewayContext, services: GatewayServic
     }
     try {
       await services[route.service].handle(req, res, route.rest, url.searchParams)
-    } catch (error) {
+    }
+    catch (error) {
       if (res.headersSent) {
         res.end()
         return

@@ -39,7 +39,8 @@ export default async function setup(project: TestProject) {
       superuserDbUrl: process.env.SUPABASE_DB_URL ?? '',
       local: false,
     }
-  } else {
+  }
+  else {
     stack = await startStack({
       ports: { gateway: base + 21, postgres: base + 22, postgrest: base + 23, functions: base + 24 },
       dataDir: mkdtempSync(join(tmpdir(), 'atende-test-stack-')),

@@ -51,7 +51,8 @@ export async function runAs<T>(actor: Actor, work: (client: pg.PoolClient) => Pr
       : { role: actor.role }
     await client.query(`select set_config('role', $1, true), set_config('request.jwt.claims', $2, true)`, [actor.role, JSON.stringify(claims)])
     return await work(client)
-  } finally {
+  }
+  finally {
     await client.query('rollback').catch(() => {})
     client.release()
   }
@@ -66,7 +67,8 @@ export function queryAs<R extends pg.QueryResultRow = pg.QueryResultRow>(actor: 
 export async function sqlErrorCode(promise: Promise<unknown>): Promise<string> {
   try {
     await promise
-  } catch (error) {
+  }
+  catch (error) {
     return (error as { code?: string }).code ?? 'unknown'
   }
   throw new Error('expected the statement to fail, but it succeeded')
