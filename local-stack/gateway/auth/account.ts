@@ -12,7 +12,8 @@ import { sendEmpty, sendJson } from '../http.ts'
 import { badRequest, forbidden, unprocessable } from './errors.ts'
 import { requireAuthentication } from './guards.ts'
 import { checkPasswordStrength, Params, validateEmail } from './params.ts'
-import { endSessions, inTransaction } from './sessions.ts'
+import { endSessions } from './sessions.ts'
+import { inTransaction } from '../db.ts'
 import {
   AUDIENCE, emailTaken, findUserById, mergeMetadata, passwordMatches, setPassword, updateUserColumns, userJson,
 } from './users.ts'

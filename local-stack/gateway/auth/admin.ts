@@ -13,7 +13,8 @@ import { isUuid, requireAdmin } from './guards.ts'
 import {
   checkBcryptLength, checkPasswordStrength, Params, parseBanDuration, validateEmail, validatePhone,
 } from './params.ts'
-import { endSessions, inTransaction } from './sessions.ts'
+import { endSessions } from './sessions.ts'
+import { inTransaction } from '../db.ts'
 import {
   AUDIENCE, banUser, DEFAULT_ROLE, emailTaken, findUserById, insertIdentity, insertUser, listUsers, mergeMetadata,
   phoneTaken, setPassword, updateIdentityData, updateUserColumns, userJson, type Queryable, type UserRecord,

@@ -46,23 +46,6 @@ function newRefreshTokenString(): string {
   return token
 }
 
-export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect()
-  try {
-    await client.query('begin')
-    const result = await work(client)
-    await client.query('commit')
-    return result
-  }
-  catch (error) {
-    await client.query('rollback').catch(() => {})
-    throw error
-  }
-  finally {
-    client.release()
-  }
-}
-
 export async function findSession(db: Queryable, sessionId: string): Promise<SessionRecord | undefined> {
   const { rows: [session] } = await db.query<SessionRecord>('select id, user_id, created_at, aal from auth.sessions where id = $1', [sessionId])
   return session

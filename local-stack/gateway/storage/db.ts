@@ -5,6 +5,7 @@
  * service_role, like Storage's service-key user.
  */
 import type pg from 'pg'
+import { inTransaction } from '../db.ts'
 import type { JwtClaims } from '../keys.ts'
 
 /** Who is calling: the verified JWT (or anon when a route allows an invalid/missing token). */
@@ -58,9 +59,7 @@ export class StorageDb {
   }
 
   async transaction<T>(run: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect()
-    try {
-      await client.query('begin')
+    return inTransaction(this.pool, async (client) => {
       await client.query(SCOPE_SQL, [
         this.principal.role,
         this.principal.role,
@@ -72,17 +71,8 @@ export class StorageDb {
         this.facts.path,
         this.facts.operation,
       ])
-      const result = await run(client)
-      await client.query('commit')
-      return result
-    }
-    catch (error) {
-      await client.query('rollback').catch(() => {})
-      throw error
-    }
-    finally {
-      client.release()
-    }
+      return run(client)
+    })
   }
 
   /**
