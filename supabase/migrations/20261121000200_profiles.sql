@@ -19,15 +19,6 @@ grant select on public.profiles to authenticated;
 grant update (full_name, theme) on public.profiles to authenticated;
 grant all on public.profiles to service_role;
 
-alter table public.profiles enable row level security;
-
-create policy "signed-in users read every profile" on public.profiles
-  for select to authenticated using (true);
-create policy "users update their own profile" on public.profiles
-  for update to authenticated using (id = (select auth.uid())) with check (id = (select auth.uid()));
-
-create index profiles_role_idx on public.profiles (role) where active;
-
 -- Role of the calling user; null for anon, unknown or deactivated users.
 create function private.current_user_role() returns text
 language sql stable security definer set search_path = '' as $$
@@ -42,6 +33,19 @@ language sql stable security definer set search_path = '' as $$
 $$;
 revoke all on function private.is_admin() from public;
 grant execute on function private.is_admin() to authenticated, service_role;
+
+alter table public.profiles enable row level security;
+
+-- Everyone reads their own profile (the app needs it to tell a deactivated user why they are out);
+-- active staff read all profiles (names of colleagues in the inbox).
+create policy "staff read every profile, users read their own" on public.profiles
+  for select to authenticated using (id = (select auth.uid()) or (select private.current_user_role()) is not null);
+create policy "active users update their own profile" on public.profiles
+  for update to authenticated
+  using (id = (select auth.uid()) and (select private.current_user_role()) is not null)
+  with check (id = (select auth.uid()));
+
+create index profiles_role_idx on public.profiles (role) where active;
 
 -- A profile for every new auth user (name from user metadata, else the e-mail's local part).
 create function private.handle_new_user() returns trigger

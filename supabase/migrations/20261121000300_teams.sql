@@ -14,8 +14,8 @@ grant all on public.teams to service_role;
 
 alter table public.teams enable row level security;
 
-create policy "signed-in users read teams" on public.teams
-  for select to authenticated using (true);
+create policy "active staff read teams" on public.teams
+  for select to authenticated using ((select private.current_user_role()) is not null);
 create policy "admins create teams" on public.teams
   for insert to authenticated with check ((select private.is_admin()));
 create policy "admins update teams" on public.teams
@@ -38,8 +38,8 @@ grant all on public.team_members to service_role;
 
 alter table public.team_members enable row level security;
 
-create policy "signed-in users read team membership" on public.team_members
-  for select to authenticated using (true);
+create policy "active staff read team membership" on public.team_members
+  for select to authenticated using ((select private.current_user_role()) is not null);
 create policy "admins add team members" on public.team_members
   for insert to authenticated with check ((select private.is_admin()));
 create policy "admins remove team members" on public.team_members

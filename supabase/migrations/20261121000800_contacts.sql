@@ -30,9 +30,11 @@ alter table public.contacts enable row level security;
 
 create policy "staff read every contact" on public.contacts
   for select to authenticated using ((select private.current_user_role()) is not null);
+-- USING admits every active staff member so an observer's attempt fails loudly (WITH CHECK → 42501)
+-- instead of silently updating nothing.
 create policy "agents, supervisors and admins edit contacts" on public.contacts
   for update to authenticated
-  using ((select private.current_user_role()) in ('admin', 'supervisor', 'agent'))
+  using ((select private.current_user_role()) is not null)
   with check ((select private.current_user_role()) in ('admin', 'supervisor', 'agent'));
 
 create index contacts_phone_idx on public.contacts (phone);

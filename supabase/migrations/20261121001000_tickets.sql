@@ -2,7 +2,7 @@
 -- trail of everything that happened to it.
 
 -- Who sees tickets: admins, supervisors and observers see all; agents see their teams' tickets and the
--- tickets assigned to them. Deactivated users see nothing.
+-- tickets assigned to them, once the bot has handed them over. Deactivated users see nothing.
 create function private.sees_all_tickets() returns boolean
 language sql stable security definer set search_path = '' as $$
   select coalesce(private.current_user_role() in ('admin', 'supervisor', 'observer'), false)
@@ -60,6 +60,7 @@ create policy "staff read the tickets they may see" on public.tickets
   for select to authenticated using (
     (select private.sees_all_tickets())
     or ((select private.current_user_role()) = 'agent'
+        and status <> 'bot'
         and (assignee_id = (select auth.uid()) or team_id in (select private.my_team_ids())))
   );
 

@@ -9,7 +9,11 @@ create policy "staff read media of messages they may see" on storage.objects
   for select to authenticated using (
     bucket_id = 'media' and (
       exists (select 1 from public.messages m where m.media_path = storage.objects.name)
-      or (storage.foldername(name))[1] = 'uploads' and (storage.foldername(name))[2] = (select auth.uid())::text
+      or (
+        (storage.foldername(name))[1] = 'uploads'
+        and (storage.foldername(name))[2] = (select auth.uid())::text
+        and (select private.current_user_role()) is not null
+      )
     )
   );
 

@@ -36,6 +36,7 @@ language sql stable security definer set search_path = '' as $$
   select coalesce(
     private.sees_all_tickets()
     or (private.current_user_role() = 'agent'
+        and p_ticket.status <> 'bot'
         and (p_ticket.assignee_id = (select auth.uid()) or p_ticket.team_id in (select private.my_team_ids()))),
     false)
 $$;
