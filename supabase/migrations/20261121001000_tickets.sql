@@ -106,7 +106,8 @@ grant all on public.ticket_events to service_role;
 alter table public.ticket_events enable row level security;
 
 create policy "staff read events of tickets they may see" on public.ticket_events
-  for select to authenticated using (exists (select 1 from public.tickets t where t.id = ticket_events.ticket_id));
+  -- offset 0: one ticket lookup per event, as for messages (see the messages policy).
+  for select to authenticated using (exists (select 1 from public.tickets t where t.id = ticket_events.ticket_id offset 0));
 
 create index ticket_events_ticket_id_idx on public.ticket_events (ticket_id, created_at);
 create index ticket_events_type_created_idx on public.ticket_events (type, created_at);

