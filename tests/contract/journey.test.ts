@@ -21,20 +21,20 @@ beforeAll(async () => {
   owner = new pg.Client({ connectionString: getStack().dbUrl })
   await owner.connect()
   await owner.query(`
-    create table if not exists public.journey_notes (
+    create table if not exists public.test_journey_notes (
       id bigint generated always as identity primary key,
       owner_id uuid not null default auth.uid(),
       body text not null
     );
-    grant select, insert on public.journey_notes to authenticated;
-    alter table public.journey_notes enable row level security;
-    drop policy if exists "owners read their notes" on public.journey_notes;
-    create policy "owners read their notes" on public.journey_notes for select to authenticated using (owner_id = (select auth.uid()));
-    drop policy if exists "users write their notes" on public.journey_notes;
-    create policy "users write their notes" on public.journey_notes for insert to authenticated with check (owner_id = (select auth.uid()));
+    grant select, insert on public.test_journey_notes to authenticated;
+    alter table public.test_journey_notes enable row level security;
+    drop policy if exists "owners read their notes" on public.test_journey_notes;
+    create policy "owners read their notes" on public.test_journey_notes for select to authenticated using (owner_id = (select auth.uid()));
+    drop policy if exists "users write their notes" on public.test_journey_notes;
+    create policy "users write their notes" on public.test_journey_notes for insert to authenticated with check (owner_id = (select auth.uid()));
     do $$ begin
-      if not exists (select 1 from pg_publication_tables where pubname = 'supabase_realtime' and tablename = 'journey_notes') then
-        alter publication supabase_realtime add table public.journey_notes;
+      if not exists (select 1 from pg_publication_tables where pubname = 'supabase_realtime' and tablename = 'test_journey_notes') then
+        alter publication supabase_realtime add table public.test_journey_notes;
       end if;
     end $$;
     insert into storage.buckets (id, name, public) values ('journey', 'journey', false) on conflict do nothing;
@@ -66,7 +66,7 @@ describe('a user journey through the stack', () => {
     const seenByDiego: JourneyNote[] = []
     const subscribe = (client: SupabaseClient, sink: JourneyNote[]) => new Promise<void>((resolve, reject) => {
       client.channel(`journey-${Math.random()}`)
-        .on('postgres_changes', { event: 'INSERT', schema: 'public', table: 'journey_notes' },
+        .on('postgres_changes', { event: 'INSERT', schema: 'public', table: 'test_journey_notes' },
           (payload: RealtimePostgresInsertPayload<JourneyNote>) => sink.push(payload.new))
         .subscribe((status, error) => {
           if (status === 'SUBSCRIBED') resolve()
@@ -75,10 +75,10 @@ describe('a user journey through the stack', () => {
     })
     await Promise.all([subscribe(carla, seenByCarla), subscribe(diego, seenByDiego)])
 
-    const { error } = await carla.from('journey_notes').insert({ body: 'visível só para a Carla' })
+    const { error } = await carla.from('test_journey_notes').insert({ body: 'visível só para a Carla' })
     expect(error).toBeNull()
     // Diego writes too, so we know his subscription works and would have shown Carla's row.
-    await diego.from('journey_notes').insert({ body: 'nota do Diego' })
+    await diego.from('test_journey_notes').insert({ body: 'nota do Diego' })
 
     await eventually(() => seenByCarla.find(note => note.body === 'visível só para a Carla'), 5000, 'Carla sees her note')
     await eventually(() => seenByDiego.find(note => note.body === 'nota do Diego'), 5000, 'Diego sees his note')

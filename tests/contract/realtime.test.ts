@@ -76,8 +76,8 @@ async function legacyToken(claims: Record<string, unknown>, expiresInSeconds: nu
 }
 
 async function insertNote(client: SupabaseClient, values: Partial<Note>): Promise<Note> {
-  const { data, error } = await client.from('rt_notes').insert(values).select().single()
-  if (error) throw new Error(`insert into rt_notes failed: ${error.message}`)
+  const { data, error } = await client.from('test_rt_notes').insert(values).select().single()
+  if (error) throw new Error(`insert into test_rt_notes failed: ${error.message}`)
   return data as Note
 }
 
@@ -127,7 +127,7 @@ beforeAll(async () => {
   owner = new pg.Client({ connectionString: getStack().dbUrl })
   await owner.connect()
   await owner.query(`
-    create table if not exists public.rt_notes (
+    create table if not exists public.test_rt_notes (
       id bigint generated always as identity primary key,
       owner_id uuid not null default auth.uid(),
       title text not null,
@@ -139,45 +139,45 @@ beforeAll(async () => {
       created_at timestamptz not null default now()
     );
     -- FULL: UPDATE events carry the whole old row; DELETEs still reveal only the key (RLS is on).
-    alter table public.rt_notes replica identity full;
-    grant select, insert, update, delete on public.rt_notes to authenticated;
-    alter table public.rt_notes enable row level security;
-    drop policy if exists "owners read notes" on public.rt_notes;
-    create policy "owners read notes" on public.rt_notes for select to authenticated using (owner_id = (select auth.uid()));
-    drop policy if exists "owners write notes" on public.rt_notes;
-    create policy "owners write notes" on public.rt_notes for insert to authenticated with check (owner_id = (select auth.uid()));
-    drop policy if exists "owners update notes" on public.rt_notes;
-    create policy "owners update notes" on public.rt_notes for update to authenticated using (owner_id = (select auth.uid()));
-    drop policy if exists "owners delete notes" on public.rt_notes;
-    create policy "owners delete notes" on public.rt_notes for delete to authenticated using (owner_id = (select auth.uid()));
+    alter table public.test_rt_notes replica identity full;
+    grant select, insert, update, delete on public.test_rt_notes to authenticated;
+    alter table public.test_rt_notes enable row level security;
+    drop policy if exists "owners read notes" on public.test_rt_notes;
+    create policy "owners read notes" on public.test_rt_notes for select to authenticated using (owner_id = (select auth.uid()));
+    drop policy if exists "owners write notes" on public.test_rt_notes;
+    create policy "owners write notes" on public.test_rt_notes for insert to authenticated with check (owner_id = (select auth.uid()));
+    drop policy if exists "owners update notes" on public.test_rt_notes;
+    create policy "owners update notes" on public.test_rt_notes for update to authenticated using (owner_id = (select auth.uid()));
+    drop policy if exists "owners delete notes" on public.test_rt_notes;
+    create policy "owners delete notes" on public.test_rt_notes for delete to authenticated using (owner_id = (select auth.uid()));
 
     -- No RLS; every column but "secret" readable by anon and authenticated.
-    create table if not exists public.rt_feed (
+    create table if not exists public.test_rt_feed (
       id bigint generated always as identity primary key,
       batch text not null,
       priority int not null,
       label text not null,
       secret text
     );
-    grant select (id, batch, priority, label) on public.rt_feed to anon, authenticated;
+    grant select (id, batch, priority, label) on public.test_rt_feed to anon, authenticated;
 
     -- Readable, but not in the publication.
-    create table if not exists public.rt_outside (id bigint generated always as identity primary key, body text);
-    grant select on public.rt_outside to authenticated;
+    create table if not exists public.test_rt_outside (id bigint generated always as identity primary key, body text);
+    grant select on public.test_rt_outside to authenticated;
 
     do $$ begin
-      if not exists (select 1 from pg_publication_tables where pubname = 'supabase_realtime' and tablename = 'rt_notes') then
-        alter publication supabase_realtime add table public.rt_notes;
+      if not exists (select 1 from pg_publication_tables where pubname = 'supabase_realtime' and tablename = 'test_rt_notes') then
+        alter publication supabase_realtime add table public.test_rt_notes;
       end if;
-      if not exists (select 1 from pg_publication_tables where pubname = 'supabase_realtime' and tablename = 'rt_feed') then
-        alter publication supabase_realtime add table public.rt_feed;
+      if not exists (select 1 from pg_publication_tables where pubname = 'supabase_realtime' and tablename = 'test_rt_feed') then
+        alter publication supabase_realtime add table public.test_rt_feed;
       end if;
     end $$;
     notify pgrst, 'reload schema';
   `)
   carla = await signedInClient(DEMO.carla.email, DEMO.password)
   diego = await signedInClient(DEMO.diego.email, DEMO.password)
-  await eventually(async () => (await carla.from('rt_notes').select('id').limit(1)).error ? undefined : true, 10_000, 'PostgREST to see rt_notes')
+  await eventually(async () => (await carla.from('test_rt_notes').select('id').limit(1)).error ? undefined : true, 10_000, 'PostgREST to see test_rt_notes')
 })
 
 afterEach(async () => {
@@ -196,9 +196,9 @@ describe('postgres_changes', () => {
     const seenByDiego: Array<Change<Note>> = []
     await Promise.all([
       subscribed(carla, carla.channel(unique('notes')).on('postgres_changes',
-        { event: 'INSERT', schema: 'public', table: 'rt_notes' }, (payload: Change<Note>) => seenByCarla.push(payload))),
+        { event: 'INSERT', schema: 'public', table: 'test_rt_notes' }, (payload: Change<Note>) => seenByCarla.push(payload))),
       subscribed(diego, diego.channel(unique('notes')).on('postgres_changes',
-        { event: 'INSERT', schema: 'public', table: 'rt_notes' }, (payload: Change<Note>) => seenByDiego.push(payload))),
+        { event: 'INSERT', schema: 'public', table: 'test_rt_notes' }, (payload: Change<Note>) => seenByDiego.push(payload))),
     ])
 
     const carlasNote = await insertNote(carla, { title: 'visível só para a Carla', priority: 3, score: 4.5, tags: ['a', 'b c'], meta: { canal: 'whatsapp' } })
@@ -212,7 +212,7 @@ describe('postgres_changes', () => {
 
     expect(event).toEqual({
       schema: 'public',
-      table: 'rt_notes',
+      table: 'test_rt_notes',
       eventType: 'INSERT',
       commit_timestamp: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/),
       errors: null,
@@ -237,16 +237,16 @@ describe('postgres_changes', () => {
     const seenByDiego: Array<Change<Note>> = []
     await Promise.all([
       subscribed(carla, carla.channel(unique('notes')).on('postgres_changes',
-        { event: '*', schema: 'public', table: 'rt_notes', filter: `id=eq.${note.id}` }, (payload: Change<Note>) => seenByCarla.push(payload))),
+        { event: '*', schema: 'public', table: 'test_rt_notes', filter: `id=eq.${note.id}` }, (payload: Change<Note>) => seenByCarla.push(payload))),
       subscribed(diego, diego.channel(unique('notes')).on('postgres_changes',
-        { event: '*', schema: 'public', table: 'rt_notes', filter: `id=eq.${note.id}` }, (payload: Change<Note>) => seenByDiego.push(payload))),
+        { event: '*', schema: 'public', table: 'test_rt_notes', filter: `id=eq.${note.id}` }, (payload: Change<Note>) => seenByDiego.push(payload))),
     ])
 
-    expect((await carla.from('rt_notes').update({ title: 'depois', done: true }).eq('id', note.id)).error).toBeNull()
+    expect((await carla.from('test_rt_notes').update({ title: 'depois', done: true }).eq('id', note.id)).error).toBeNull()
     // RLS is checked when the change is processed (as Realtime does when it polls): delete only after
     // the UPDATE went out, or the row would already be gone and the UPDATE hidden.
     const updated = await eventually(() => seenByCarla.find(p => p.eventType === 'UPDATE'), 5000, 'Carla sees the update')
-    expect((await carla.from('rt_notes').delete().eq('id', note.id)).error).toBeNull()
+    expect((await carla.from('test_rt_notes').delete().eq('id', note.id)).error).toBeNull()
     const deleted = await eventually(() => seenByCarla.find(p => p.eventType === 'DELETE'), 5000, 'Carla sees the delete')
 
     expect(updated).toMatchObject({
@@ -283,14 +283,14 @@ describe('postgres_changes', () => {
     let channel = carla.channel(unique('filters'))
     for (const [name, filter] of Object.entries(bindings)) {
       seen[name] = []
-      channel = channel.on('postgres_changes', { event: 'INSERT', schema: 'public', table: 'rt_feed', filter },
+      channel = channel.on('postgres_changes', { event: 'INSERT', schema: 'public', table: 'test_rt_feed', filter },
         (payload: Change<FeedRow>) => seen[name]!.push((payload.new as FeedRow).priority))
     }
     await subscribed(carla, channel)
 
     // 10 > 9 only as numbers: a text comparison would put priority 10 before 3.
     await owner.query(
-      `insert into public.rt_feed (batch, priority, label) select $1, n, case n when 2 then 'p2,x' else 'p' || n end
+      `insert into public.test_rt_feed (batch, priority, label) select $1, n, case n when 2 then 'p2,x' else 'p' || n end
        from unnest(array[1, 2, 3, 4, 10]) as n`, [batch])
 
     await eventually(() => (seen.all!.length === 5 ? true : undefined), 5000, 'every row of the batch')
@@ -310,8 +310,8 @@ describe('postgres_changes', () => {
     const batch = unique('columns')
     const seen: Array<Change<FeedRow>> = []
     await subscribed(carla, carla.channel(unique('feed')).on('postgres_changes',
-      { event: 'INSERT', schema: 'public', table: 'rt_feed', filter: `batch=eq.${batch}` }, (payload: Change<FeedRow>) => seen.push(payload)))
-    await owner.query(`insert into public.rt_feed (batch, priority, label, secret) values ($1, 7, 'l', 'não mostrar')`, [batch])
+      { event: 'INSERT', schema: 'public', table: 'test_rt_feed', filter: `batch=eq.${batch}` }, (payload: Change<FeedRow>) => seen.push(payload)))
+    await owner.query(`insert into public.test_rt_feed (batch, priority, label, secret) values ($1, 7, 'l', 'não mostrar')`, [batch])
     const event = await eventually(() => seen[0], 5000, 'the insert')
     expect(event.new).toEqual({ id: expect.any(Number), batch, priority: 7, label: 'l' })
   })
@@ -322,16 +322,16 @@ describe('postgres_changes', () => {
     await subscribed(carla, carla.channel(unique('everything')).on('postgres_changes',
       { event: 'INSERT', schema: 'public' }, (payload: Change<Record<string, unknown>>) => seen.push(payload)))
     await subscribed(carla, carla.channel(unique('outside'))
-      .on('postgres_changes', { event: 'INSERT', schema: 'public', table: 'rt_outside' }, () => {})
+      .on('postgres_changes', { event: 'INSERT', schema: 'public', table: 'test_rt_outside' }, () => {})
       .on('system', {}, (message: SystemMessage) => system.push(message)))
 
     const batch = unique('after-outside')
-    await owner.query(`insert into public.rt_outside (body) values ('fora da publicação')`)
-    await owner.query(`insert into public.rt_feed (batch, priority, label) values ($1, 1, 'x')`, [batch])
+    await owner.query(`insert into public.test_rt_outside (body) values ('fora da publicação')`)
+    await owner.query(`insert into public.test_rt_feed (batch, priority, label) values ($1, 1, 'x')`, [batch])
 
-    // Changes arrive in commit order: once the later rt_feed row is here, an rt_outside row would be too.
-    await eventually(() => seen.find(p => (p.new as Partial<FeedRow>).batch === batch), 5000, 'the rt_feed insert')
-    expect(seen.map(p => p.table)).not.toContain('rt_outside')
+    // Changes arrive in commit order: once the later test_rt_feed row is here, an test_rt_outside row would be too.
+    await eventually(() => seen.find(p => (p.new as Partial<FeedRow>).batch === batch), 5000, 'the test_rt_feed insert')
+    expect(seen.map(p => p.table)).not.toContain('test_rt_outside')
     const refusal = await eventually(() => system.find(m => m.extension === 'postgres_changes'), 5000, 'the subscription result')
     expect(refusal.status).toBe('error')
   })
@@ -340,12 +340,12 @@ describe('postgres_changes', () => {
     const batch = unique('latency')
     const arrivals = new Map<number, number>()
     await subscribed(carla, carla.channel(unique('latency')).on('postgres_changes',
-      { event: 'INSERT', schema: 'public', table: 'rt_feed', filter: `batch=eq.${batch}` },
+      { event: 'INSERT', schema: 'public', table: 'test_rt_feed', filter: `batch=eq.${batch}` },
       (payload: Change<FeedRow>) => arrivals.set((payload.new as FeedRow).priority, performance.now())))
     const latencies: number[] = []
     for (let n = 0; n < 20; n++) {
       const started = performance.now()
-      await owner.query(`insert into public.rt_feed (batch, priority, label) values ($1, $2, 'l')`, [batch, n])
+      await owner.query(`insert into public.test_rt_feed (batch, priority, label) values ($1, $2, 'l')`, [batch, n])
       const arrived = await eventually(() => arrivals.get(n), 5000, `insert ${n}`)
       latencies.push(arrived - started)
     }
@@ -454,7 +454,7 @@ describe('protocol', () => {
     const broadcasts: unknown[] = []
     const fromV1: unknown[] = []
     const v1Channel = await subscribed(v1, v1.channel(room)
-      .on('postgres_changes', { event: 'INSERT', schema: 'public', table: 'rt_notes' }, (payload: Change<Note>) => changes.push(payload))
+      .on('postgres_changes', { event: 'INSERT', schema: 'public', table: 'test_rt_notes' }, (payload: Change<Note>) => changes.push(payload))
       .on('broadcast', { event: 'hello' }, p => broadcasts.push(p)))
     const v2Channel = await subscribed(diego, diego.channel(room).on('broadcast', { event: 'hello' }, p => fromV1.push(p)))
 
@@ -506,7 +506,7 @@ describe('protocol', () => {
   it('joins without access_token under the apikey\'s role and reports binding ids', async () => {
     const socket = await rawSocket('2.0.0')
     const batch = unique('anon')
-    const binding = { event: 'INSERT', schema: 'public', table: 'rt_feed', filter: `batch=eq.${batch}` }
+    const binding = { event: 'INSERT', schema: 'public', table: 'test_rt_feed', filter: `batch=eq.${batch}` }
     socket.send(['1', '1', 'realtime:anon-feed', 'phx_join', { config: { postgres_changes: [binding] } }])
     const reply = (await socket.waitFor(isV2('phx_reply', '1'), 'the join reply')).json as [string, string, string, string, { status: string, response: { postgres_changes: Array<{ id: number }> } }]
     expect(reply[4].status).toBe('ok')
@@ -516,12 +516,12 @@ describe('protocol', () => {
     const system = (await socket.waitFor(isV2('system'), 'the system message')).json as unknown[]
     expect(system).toEqual(['1', null, 'realtime:anon-feed', 'system', { extension: 'postgres_changes', status: 'ok', message: 'Subscribed to PostgreSQL', channel: 'anon-feed' }])
 
-    await owner.query(`insert into public.rt_feed (batch, priority, label, secret) values ($1, 5, 'anon', 's')`, [batch])
+    await owner.query(`insert into public.test_rt_feed (batch, priority, label, secret) values ($1, 5, 'anon', 's')`, [batch])
     const change = (await socket.waitFor(isV2('postgres_changes'), 'the change')).json as [null, null, string, string, { ids: number[], data: Record<string, unknown> }]
     expect(change[4].ids).toEqual([echoed!.id])
     expect(change[4].data).toEqual({
       schema: 'public',
-      table: 'rt_feed',
+      table: 'test_rt_feed',
       type: 'INSERT',
       commit_timestamp: expect.any(String),
       columns: [{ name: 'id', type: 'int8' }, { name: 'batch', type: 'text' }, { name: 'priority', type: 'int4' }, { name: 'label', type: 'text' }],
@@ -538,7 +538,7 @@ describe('channel tokens', () => {
     const system: SystemMessage[] = []
     const changes: Array<Change<Note>> = []
     const channel = await subscribed(client, client.channel(unique('refresh'))
-      .on('postgres_changes', { event: 'INSERT', schema: 'public', table: 'rt_notes' }, (payload: Change<Note>) => changes.push(payload))
+      .on('postgres_changes', { event: 'INSERT', schema: 'public', table: 'test_rt_notes' }, (payload: Change<Note>) => changes.push(payload))
       .on('system', {}, (message: SystemMessage) => system.push(message)), statuses)
     const subscriptionAcks = () => system.filter(m => m.message === 'Subscribed to PostgreSQL').length
     await eventually(() => (subscriptionAcks() === 1 ? true : undefined), 5000, 'the first subscription')
@@ -590,11 +590,11 @@ describe('channel tokens', () => {
   it('subscribes an unauthenticated client with the anon role\'s privileges', async () => {
     const client = anonClient()
     extraClients.push(client)
-    // anon may not select rt_notes, so a filter on its columns is refused; authenticated may.
+    // anon may not select test_rt_notes, so a filter on its columns is refused; authenticated may.
     const result = async (who: SupabaseClient) => {
       const system: SystemMessage[] = []
       await subscribed(who, who.channel(unique('claims'))
-        .on('postgres_changes', { event: 'INSERT', schema: 'public', table: 'rt_notes', filter: 'priority=gt.0' }, () => {})
+        .on('postgres_changes', { event: 'INSERT', schema: 'public', table: 'test_rt_notes', filter: 'priority=gt.0' }, () => {})
         .on('system', {}, (message: SystemMessage) => system.push(message)))
       return (await eventually(() => system[0], 5000, 'the subscription result')).status
     }
@@ -604,10 +604,10 @@ describe('channel tokens', () => {
     // Without a filter anon subscribes, but without SELECT on the key it gets Realtime's 401 payloads.
     const seen: Array<Change<Note>> = []
     await subscribed(client, client.channel(unique('denied'))
-      .on('postgres_changes', { event: 'INSERT', schema: 'public', table: 'rt_notes' }, (payload: Change<Note>) => seen.push(payload)))
+      .on('postgres_changes', { event: 'INSERT', schema: 'public', table: 'test_rt_notes' }, (payload: Change<Note>) => seen.push(payload)))
     await insertNote(carla, { title: 'anon não vê' })
     const denied = await eventually(() => seen[0], 5000, 'the 401 payload')
-    expect(denied).toMatchObject({ eventType: 'INSERT', table: 'rt_notes', new: {}, errors: ['Error 401: Unauthorized'] })
+    expect(denied).toMatchObject({ eventType: 'INSERT', table: 'test_rt_notes', new: {}, errors: ['Error 401: Unauthorized'] })
   })
 
   it('ignores sb_ keys offered as access tokens', async () => {
