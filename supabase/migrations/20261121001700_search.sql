@@ -39,6 +39,27 @@ alter function private.unaccent_lower(text) cost 500;
 
 -- Search terms -------------------------------------------------------------------------------------------
 
+-- The user's query, whitespace collapsed, checked for length, lower-cased and without accents: the
+-- one form both searches work on.
+create function private.normalized_search_query(p_query text) returns text
+language plpgsql immutable set search_path = '' as $$
+declare
+  query_text constant text := pg_catalog.btrim(pg_catalog.regexp_replace(coalesce(p_query, ''), '\s+', ' ', 'g'));
+begin
+  if pg_catalog.char_length(query_text) < 2 then
+    raise exception using errcode = 'P0001', message = 'search_query_too_short',
+      detail = 'Digite pelo menos 2 caracteres para buscar.';
+  end if;
+  if pg_catalog.char_length(query_text) > 200 then
+    raise exception using errcode = 'P0001', message = 'search_query_too_long',
+      detail = 'A busca aceita no máximo 200 caracteres.';
+  end if;
+  return private.unaccent_lower(query_text);
+end
+$$;
+revoke all on function private.normalized_search_query(text) from public;
+grant execute on function private.normalized_search_query(text) to authenticated, service_role;
+
 -- The words of a query that partial matching looks for: runs of letters and digits of 3+ characters
 -- (shorter ones have no trigram to use the index), without -negated words, in order, at most 8.
 create function private.search_terms(p_normalized_query text) returns text[]
@@ -397,7 +418,6 @@ create function public.search_messages(
 language plpgsql stable security invoker set search_path = '' set client_min_messages = warning as $$
 #variable_conflict use_column
 declare
-  query_text constant text := pg_catalog.btrim(pg_catalog.regexp_replace(coalesce(p_query, ''), '\s+', ' ', 'g'));
   page_size constant integer := least(greatest(coalesce(p_limit, 20), 1), 100);
   normalized text;
   full_text tsquery;
@@ -406,19 +426,11 @@ declare
   after_created_at timestamptz;
   after_id uuid;
 begin
-  if pg_catalog.char_length(query_text) < 2 then
-    raise exception using errcode = 'P0001', message = 'search_query_too_short',
-      detail = 'Digite pelo menos 2 caracteres para buscar.';
-  end if;
-  if pg_catalog.char_length(query_text) > 200 then
-    raise exception using errcode = 'P0001', message = 'search_query_too_long',
-      detail = 'A busca aceita no máximo 200 caracteres.';
-  end if;
+  normalized := private.normalized_search_query(p_query);
   if p_cursor is not null then
     select cursor.grade, cursor.created_at, cursor.id into after_grade, after_created_at, after_id
     from private.search_cursor_decode(p_cursor) as cursor;
   end if;
-  normalized := private.unaccent_lower(query_text);
   full_text := pg_catalog.websearch_to_tsquery('pg_catalog.portuguese'::regconfig, normalized);
   -- Partial words only for plain queries: with "phrase", -word or `or` the user asked for exact terms.
   if normalized !~ '"|(^|\s)-[[:alnum:]]|(^|\s)or(\s|$)' then
@@ -507,18 +519,9 @@ create function public.search_contacts(p_query text, p_limit integer default 20)
 returns setof public.contacts
 language plpgsql stable security invoker set search_path = '' as $$
 declare
-  query_text constant text := pg_catalog.btrim(pg_catalog.regexp_replace(coalesce(p_query, ''), '\s+', ' ', 'g'));
   normalized text;
 begin
-  if pg_catalog.char_length(query_text) < 2 then
-    raise exception using errcode = 'P0001', message = 'search_query_too_short',
-      detail = 'Digite pelo menos 2 caracteres para buscar.';
-  end if;
-  if pg_catalog.char_length(query_text) > 200 then
-    raise exception using errcode = 'P0001', message = 'search_query_too_long',
-      detail = 'A busca aceita no máximo 200 caracteres.';
-  end if;
-  normalized := private.unaccent_lower(query_text);
+  normalized := private.normalized_search_query(p_query);
   return query
   select c.*
   from private.search_contact_ids(normalized, private.search_terms(normalized), least(greatest(coalesce(p_limit, 20), 1), 100))
