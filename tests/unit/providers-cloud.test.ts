@@ -1,18 +1,12 @@
 /** Meta Cloud API webhooks → provider-neutral events, over every shared fixture plus hand-made edge cases. */
-import { readdirSync, readFileSync } from 'node:fs'
-import { join, resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { normalizeCloudWebhook } from '../../supabase/functions/_shared/providers/cloud.ts'
 import { InvalidPayloadError } from '../../supabase/functions/_shared/providers/guards.ts'
 import type { MessageEvent, NormalizedEvent, StatusEvent } from '../../supabase/functions/_shared/providers/types.ts'
+import { readFixture, webhookFixtureNames } from '../support/whatsapp-fixtures.ts'
 
-// CI checks out /work/shared beside the repository as ../shared.
-const fixturesDir = resolve(import.meta.dirname, '../../../shared/fixtures/whatsapp/cloud')
-const webhookFixtures = readdirSync(fixturesDir).filter(name => name.endsWith('.json') && !name.startsWith('api-'))
-
-function fixture(name: string): Record<string, unknown> {
-  return JSON.parse(readFileSync(join(fixturesDir, name), 'utf8')) as Record<string, unknown>
-}
+const webhookFixtures = webhookFixtureNames('cloud')
+const fixture = (name: string) => readFixture('cloud', name)
 
 function only(events: NormalizedEvent[]): NormalizedEvent {
   expect(events).toHaveLength(1)

@@ -1,16 +1,11 @@
 /** Meta Cloud API send requests, send responses and error classification. */
-import { readFileSync } from 'node:fs'
-import { join, resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { buildCloudSendRequest, classifyCloudFailure, classifyCloudStatusError, CLOUD_ERROR_RULES, parseCloudSendResponse } from '../../supabase/functions/_shared/providers/cloud-send.ts'
-import { type OutboundMedia, type OutboundMessage, OutboundMessageError, type OutboundProblem } from '../../supabase/functions/_shared/providers/outbound.ts'
+import type { OutboundMedia, OutboundMessage, OutboundProblem } from '../../supabase/functions/_shared/providers/outbound.ts'
+import { outboundMessage, problemOf } from '../support/outbound.ts'
+import { readFixture } from '../support/whatsapp-fixtures.ts'
 
-// CI checks out /work/shared beside the repository as ../shared.
-const fixturesDir = resolve(import.meta.dirname, '../../../shared/fixtures/whatsapp/cloud')
-
-function fixture(name: string): unknown {
-  return JSON.parse(readFileSync(join(fixturesDir, name), 'utf8')) as unknown
-}
+const fixture = (name: string): unknown => readFixture('cloud', name)
 
 const channel = { graphVersion: 'v23.0', phoneNumberId: '106540352242922', accessToken: 'EAAG-token' }
 const path = '/v23.0/106540352242922/messages'
@@ -21,24 +16,9 @@ const quote = { providerMessageId: wamid, fromMe: false, remoteJid: null, text: 
 const url = (file: string, extra: Partial<OutboundMedia> = {}): OutboundMedia => ({ source: { type: 'url', url: `https://cdn.example.com/${file}` }, mimeType: null, fileName: null, ...extra })
 const mediaId = (id: string): OutboundMedia => ({ source: { type: 'media_id', mediaId: id }, mimeType: 'image/jpeg', fileName: null })
 
-function message(overrides: Partial<OutboundMessage>): OutboundMessage {
-  return { to: '5511987654321', kind: 'text', text: 'Olá', media: null, voiceNote: false, replyTo: null, ...overrides }
-}
-
-function problemOf(action: () => void): OutboundProblem {
-  try {
-    action()
-  }
-  catch (error) {
-    if (error instanceof OutboundMessageError) return error.problem
-    throw error
-  }
-  throw new Error('did not throw')
-}
-
 describe('buildCloudSendRequest', () => {
   it('sends text with the bearer token', () => {
-    expect(buildCloudSendRequest(channel, message({ text: 'Olá! Como posso ajudar?' }))).toEqual({
+    expect(buildCloudSendRequest(channel, outboundMessage({ text: 'Olá! Como posso ajudar?' }))).toEqual({
       method: 'POST',
       path,
       headers,
@@ -47,7 +27,7 @@ describe('buildCloudSendRequest', () => {
   })
 
   it('replies with context.message_id', () => {
-    expect(buildCloudSendRequest(channel, message({ replyTo: quote })).body).toEqual({ ...base, type: 'text', context: { message_id: wamid }, text: { body: 'Olá' } })
+    expect(buildCloudSendRequest(channel, outboundMessage({ replyTo: quote })).body).toEqual({ ...base, type: 'text', context: { message_id: wamid }, text: { body: 'Olá' } })
   })
 
   it.each<[string, Partial<OutboundMessage>, Record<string, unknown>]>([
@@ -60,8 +40,8 @@ describe('buildCloudSendRequest', () => {
     ['sticker', { kind: 'sticker', text: null, media: url('s.webp', { fileName: 's.webp' }) }, { sticker: { link: 'https://cdn.example.com/s.webp' } }],
   ])('sends %s, also as a reply', (_name, overrides, object) => {
     const type = overrides.kind
-    expect(buildCloudSendRequest(channel, message(overrides))).toEqual({ method: 'POST', path, headers, body: { ...base, type, ...object } })
-    expect(buildCloudSendRequest(channel, message({ ...overrides, replyTo: quote })).body).toEqual({ ...base, type, context: { message_id: wamid }, ...object })
+    expect(buildCloudSendRequest(channel, outboundMessage(overrides))).toEqual({ method: 'POST', path, headers, body: { ...base, type, ...object } })
+    expect(buildCloudSendRequest(channel, outboundMessage({ ...overrides, replyTo: quote })).body).toEqual({ ...base, type, context: { message_id: wamid }, ...object })
   })
 
   it.each([
@@ -69,7 +49,7 @@ describe('buildCloudSendRequest', () => {
     ['551187654321', '551187654321'],
     ['5511987654321@s.whatsapp.net', '5511987654321'],
   ])('addresses %s as %s', (to, expected) => {
-    expect(buildCloudSendRequest(channel, message({ to })).body.to).toBe(expected)
+    expect(buildCloudSendRequest(channel, outboundMessage({ to })).body.to).toBe(expected)
   })
 
   it.each<[string, Partial<OutboundMessage>, OutboundProblem]>([
@@ -83,11 +63,11 @@ describe('buildCloudSendRequest', () => {
     ['text over 4096 characters', { text: 'a'.repeat(4097) }, 'text_too_long'],
     ['a caption over 1024 characters', { kind: 'image', text: 'a'.repeat(1025), media: url('p.jpg') }, 'text_too_long'],
   ])('rejects %s', (_name, overrides, problem) => {
-    expect(problemOf(() => buildCloudSendRequest(channel, message(overrides)))).toBe(problem)
+    expect(problemOf(() => buildCloudSendRequest(channel, outboundMessage(overrides)))).toBe(problem)
   })
 
   it('accepts text of exactly 4096 characters', () => {
-    expect(buildCloudSendRequest(channel, message({ text: 'a'.repeat(4096) })).body.text).toEqual({ body: 'a'.repeat(4096) })
+    expect(buildCloudSendRequest(channel, outboundMessage({ text: 'a'.repeat(4096) })).body.text).toEqual({ body: 'a'.repeat(4096) })
   })
 
   it.each([
@@ -96,7 +76,7 @@ describe('buildCloudSendRequest', () => {
     ['a non-numeric phone number id', { ...channel, phoneNumberId: 'abc' }],
     ['no token', { ...channel, accessToken: '' }],
   ])('rejects a channel with %s', (_name, bad) => {
-    expect(problemOf(() => buildCloudSendRequest(bad, message({})))).toBe('invalid_channel_config')
+    expect(problemOf(() => buildCloudSendRequest(bad, outboundMessage({})))).toBe('invalid_channel_config')
   })
 })
 

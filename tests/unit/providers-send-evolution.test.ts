@@ -1,16 +1,11 @@
 /** Evolution API 2.3.x send requests, send responses and error classification. */
-import { readFileSync } from 'node:fs'
-import { join, resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { buildEvolutionSendRequest, classifyEvolutionFailure, parseEvolutionSendResponse } from '../../supabase/functions/_shared/providers/evolution-send.ts'
-import { type OutboundMedia, type OutboundMessage, OutboundMessageError, type OutboundProblem } from '../../supabase/functions/_shared/providers/outbound.ts'
+import type { OutboundMedia, OutboundMessage, OutboundProblem } from '../../supabase/functions/_shared/providers/outbound.ts'
+import { outboundMessage, problemOf } from '../support/outbound.ts'
+import { readFixture } from '../support/whatsapp-fixtures.ts'
 
-// CI checks out /work/shared beside the repository as ../shared.
-const fixturesDir = resolve(import.meta.dirname, '../../../shared/fixtures/whatsapp/evolution')
-
-function fixture(name: string): unknown {
-  return JSON.parse(readFileSync(join(fixturesDir, name), 'utf8')) as unknown
-}
+const fixture = (name: string): unknown => readFixture('evolution', name)
 
 const channel = { instance: 'loja centro', apiKey: 'instance-token-123' }
 const headers = { 'Content-Type': 'application/json', 'apikey': 'instance-token-123' }
@@ -18,24 +13,9 @@ const url = (path: string, extra: Partial<OutboundMedia> = {}): OutboundMedia =>
 const quote = { providerMessageId: '3A5D1C0E2F4B6A8C9D0E', fromMe: false, remoteJid: '5511987654321@s.whatsapp.net', text: 'Cadê meu pedido?' }
 const quoted = { key: { id: '3A5D1C0E2F4B6A8C9D0E', remoteJid: '5511987654321@s.whatsapp.net', fromMe: false }, message: { conversation: 'Cadê meu pedido?' } }
 
-function message(overrides: Partial<OutboundMessage>): OutboundMessage {
-  return { to: '5511987654321', kind: 'text', text: 'Olá', media: null, voiceNote: false, replyTo: null, ...overrides }
-}
-
-function problemOf(action: () => void): OutboundProblem {
-  try {
-    action()
-  }
-  catch (error) {
-    if (error instanceof OutboundMessageError) return error.problem
-    throw error
-  }
-  throw new Error('did not throw')
-}
-
 describe('buildEvolutionSendRequest', () => {
   it('sends text to sendText with the apikey header and an encoded instance', () => {
-    expect(buildEvolutionSendRequest(channel, message({ text: 'Seu pedido saiu para entrega.' }))).toEqual({
+    expect(buildEvolutionSendRequest(channel, outboundMessage({ text: 'Seu pedido saiu para entrega.' }))).toEqual({
       method: 'POST',
       path: '/message/sendText/loja%20centro',
       headers,
@@ -44,33 +24,33 @@ describe('buildEvolutionSendRequest', () => {
   })
 
   it('adds the quoted key and original text for a reply', () => {
-    expect(buildEvolutionSendRequest(channel, message({ replyTo: quote })).body).toEqual({ number: '5511987654321', text: 'Olá', quoted })
+    expect(buildEvolutionSendRequest(channel, outboundMessage({ replyTo: quote })).body).toEqual({ number: '5511987654321', text: 'Olá', quoted })
   })
 
   it('quotes with just the id when nothing else is known', () => {
     const bare = { providerMessageId: 'ABC', fromMe: null, remoteJid: null, text: null }
-    expect(buildEvolutionSendRequest(channel, message({ replyTo: bare })).body.quoted).toEqual({ key: { id: 'ABC' } })
+    expect(buildEvolutionSendRequest(channel, outboundMessage({ replyTo: bare })).body.quoted).toEqual({ key: { id: 'ABC' } })
   })
 
   it('sends image, video and document to sendMedia with caption, mimetype and file name', () => {
-    expect(buildEvolutionSendRequest(channel, message({ kind: 'image', text: 'Foto do produto', media: url('p.jpg', { mimeType: 'image/jpeg' }), replyTo: quote }))).toEqual({
+    expect(buildEvolutionSendRequest(channel, outboundMessage({ kind: 'image', text: 'Foto do produto', media: url('p.jpg', { mimeType: 'image/jpeg' }), replyTo: quote }))).toEqual({
       method: 'POST',
       path: '/message/sendMedia/loja%20centro',
       headers,
       body: { number: '5511987654321', mediatype: 'image', media: 'https://cdn.example.com/p.jpg', mimetype: 'image/jpeg', caption: 'Foto do produto', quoted },
     })
-    expect(buildEvolutionSendRequest(channel, message({ kind: 'video', text: null, media: url('v.mp4') })).body)
+    expect(buildEvolutionSendRequest(channel, outboundMessage({ kind: 'video', text: null, media: url('v.mp4') })).body)
       .toEqual({ number: '5511987654321', mediatype: 'video', media: 'https://cdn.example.com/v.mp4' })
-    expect(buildEvolutionSendRequest(channel, message({ kind: 'document', text: 'Segue o boleto', media: { source: { type: 'base64', base64: 'JVBERi0xLjQ=' }, mimeType: 'application/pdf', fileName: 'boleto.pdf' } })).body)
+    expect(buildEvolutionSendRequest(channel, outboundMessage({ kind: 'document', text: 'Segue o boleto', media: { source: { type: 'base64', base64: 'JVBERi0xLjQ=' }, mimeType: 'application/pdf', fileName: 'boleto.pdf' } })).body)
       .toEqual({ number: '5511987654321', mediatype: 'document', media: 'JVBERi0xLjQ=', mimetype: 'application/pdf', caption: 'Segue o boleto', fileName: 'boleto.pdf' })
   })
 
   it('sends an audio file to sendMedia but a voice note to sendWhatsAppAudio', () => {
-    expect(buildEvolutionSendRequest(channel, message({ kind: 'audio', text: null, media: url('a.mp3', { mimeType: 'audio/mpeg' }) }))).toMatchObject({
+    expect(buildEvolutionSendRequest(channel, outboundMessage({ kind: 'audio', text: null, media: url('a.mp3', { mimeType: 'audio/mpeg' }) }))).toMatchObject({
       path: '/message/sendMedia/loja%20centro',
       body: { number: '5511987654321', mediatype: 'audio', media: 'https://cdn.example.com/a.mp3', mimetype: 'audio/mpeg' },
     })
-    expect(buildEvolutionSendRequest(channel, message({ kind: 'audio', text: null, voiceNote: true, media: url('v.ogg'), replyTo: quote }))).toEqual({
+    expect(buildEvolutionSendRequest(channel, outboundMessage({ kind: 'audio', text: null, voiceNote: true, media: url('v.ogg'), replyTo: quote }))).toEqual({
       method: 'POST',
       path: '/message/sendWhatsAppAudio/loja%20centro',
       headers,
@@ -79,7 +59,7 @@ describe('buildEvolutionSendRequest', () => {
   })
 
   it('sends a sticker to sendSticker', () => {
-    expect(buildEvolutionSendRequest(channel, message({ kind: 'sticker', text: null, media: url('s.webp'), replyTo: quote }))).toEqual({
+    expect(buildEvolutionSendRequest(channel, outboundMessage({ kind: 'sticker', text: null, media: url('s.webp'), replyTo: quote }))).toEqual({
       method: 'POST',
       path: '/message/sendSticker/loja%20centro',
       headers,
@@ -94,7 +74,7 @@ describe('buildEvolutionSendRequest', () => {
     ['274398732198423@lid', '274398732198423@lid'],
     ['120363025246125888@g.us', '120363025246125888@g.us'],
   ])('addresses %s as %s', (to, number) => {
-    expect(buildEvolutionSendRequest(channel, message({ to })).body.number).toBe(number)
+    expect(buildEvolutionSendRequest(channel, outboundMessage({ to })).body.number).toBe(number)
   })
 
   it.each<[string, Partial<OutboundMessage>, OutboundProblem]>([
@@ -106,12 +86,12 @@ describe('buildEvolutionSendRequest', () => {
     ['a Cloud media id', { kind: 'image', text: null, media: { source: { type: 'media_id', mediaId: '123' }, mimeType: null, fileName: null } }, 'unsupported_media_source'],
     ['a base64 document without file name', { kind: 'document', text: null, media: { source: { type: 'base64', base64: 'JVBERi0xLjQ=' }, mimeType: 'application/pdf', fileName: null } }, 'file_name_required'],
   ])('rejects %s', (_name, overrides, problem) => {
-    expect(problemOf(() => buildEvolutionSendRequest(channel, message(overrides)))).toBe(problem)
+    expect(problemOf(() => buildEvolutionSendRequest(channel, outboundMessage(overrides)))).toBe(problem)
   })
 
   it('rejects a channel without instance or key', () => {
-    expect(problemOf(() => buildEvolutionSendRequest({ instance: ' ', apiKey: 'k' }, message({})))).toBe('invalid_channel_config')
-    expect(problemOf(() => buildEvolutionSendRequest({ instance: 'x', apiKey: '' }, message({})))).toBe('invalid_channel_config')
+    expect(problemOf(() => buildEvolutionSendRequest({ instance: ' ', apiKey: 'k' }, outboundMessage({})))).toBe('invalid_channel_config')
+    expect(problemOf(() => buildEvolutionSendRequest({ instance: 'x', apiKey: '' }, outboundMessage({})))).toBe('invalid_channel_config')
   })
 })
 
