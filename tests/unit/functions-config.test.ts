@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { PATHS } from '../../local-stack/config.ts'
-import { loadFunctionsConfig, parseFunctionsConfig, readTomlEntries, TomlSyntaxError } from '../../local-stack/gateway/functions-config.ts'
+import { loadFunctionsConfig, parseFunctionsConfig, readTomlEntries, TomlSyntaxError } from '../../local-stack/gateway/functions/config.ts'
 
 describe('config.toml reader', () => {
   it('reads verify_jwt per function and defaults to true like the Supabase CLI', () => {

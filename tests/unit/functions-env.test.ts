@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { buildFunctionsEnv, loadFunctionSecrets, parseDotenv, type PlatformEnv } from '../../local-stack/gateway/functions-env.ts'
+import { buildFunctionsEnv, loadFunctionSecrets, parseDotenv, type PlatformEnv } from '../../local-stack/gateway/functions/env.ts'
 
 const platform: PlatformEnv = {
   url: 'http://127.0.0.1:54321',

@@ -5,8 +5,8 @@
  */
 import { createRequire } from 'node:module'
 import { resolve } from 'node:path'
-import { PROJECT_ROOT } from '../config.ts'
-import { assertPortFree, StackError, startManagedProcess, waitFor } from '../process-utils.ts'
+import { PROJECT_ROOT } from '../../config.ts'
+import { assertPortFree, StackError, startManagedProcess, waitFor } from '../../process-utils.ts'
 
 const require = createRequire(import.meta.url)
 const HOST_ENTRY = resolve(PROJECT_ROOT, 'local-stack/functions-host/host.ts')

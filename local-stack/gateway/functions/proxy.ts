@@ -1,6 +1,6 @@
 /** The gateway's side of a function call: the request streamed to the Deno host, the answer streamed back. */
 import { type Agent, type IncomingMessage, request, type ServerResponse } from 'node:http'
-import { sendJson } from './http.ts'
+import { sendJson } from '../http.ts'
 
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer'])
 
