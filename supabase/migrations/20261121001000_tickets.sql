@@ -3,6 +3,9 @@
 
 -- Who sees tickets: admins, supervisors and observers see all; agents see their teams' tickets and the
 -- tickets assigned to them, once the bot has handed them over. Deactivated users see nothing.
+-- The same rule is restated in private.caller_sees_ticket (RPC checks on one ticket row) and in
+-- private.search_message_hits (inlined so search can use its indexes): change all three together;
+-- tests/database/rls-matrix.test.ts and search.test.ts pin it.
 create function private.sees_all_tickets() returns boolean
 language sql stable security definer set search_path = '' as $$
   select coalesce(private.current_user_role() in ('admin', 'supervisor', 'observer'), false)
