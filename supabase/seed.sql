@@ -80,9 +80,11 @@ insert into public.channels (id, name, provider, phone_number, color, connection
 values ('00000000-0000-4000-d000-000000000001', 'Atendimento Principal', 'evolution', '5511999990000', '#25d366',
         'connected', now() - interval '3 days', true, now() - interval '5 minutes');
 
--- The webhook finds the channel by its Evolution instance; URL and key are set on the connection screen.
-insert into public.channel_secrets (channel_id, evolution_instance_name)
-values ('00000000-0000-4000-d000-000000000001', 'atende-principal');
+-- The webhook finds the channel by its Evolution instance. Locally the "Evolution server" is the WhatsApp
+-- simulator of the local stack (its port is rewritten at start when the stack runs elsewhere, as in tests).
+insert into public.channel_secrets (channel_id, evolution_instance_name, evolution_base_url, evolution_api_key, webhook_secret)
+values ('00000000-0000-4000-d000-000000000001', 'atende-principal', 'http://127.0.0.1:54325/evolution',
+        'atende-simulador', 'segredo-de-demonstracao-do-webhook');
 
 -- bot_settings was created with the defaults by the channel trigger.
 update public.bot_settings set fallback_team_id = '00000000-0000-4000-b000-000000000001'
