@@ -1,0 +1,134 @@
+/**
+ * Processing one ledger row: normalize the stored payload, apply each event in order, and record the
+ * outcome on the row. Called by the webhook right after storing and authenticating a request, and by the
+ * scheduler for rows claim_provider_events hands back (failed, waiting or never finished). Rows reaching
+ * here were already authenticated; nothing is checked again.
+ *
+ * Every step is idempotent (messages once per provider id, statuses only forward, uploads overwrite the
+ * same object), so re-running a whole batch after a failure re-applies nothing twice. The events of a
+ * batch run one after the other and stop at the first failure, so a later message is never stored before
+ * an earlier one that is still waiting for its file.
+ */
+import { type ChannelConfig, loadChannelByCloudPhoneNumberId, loadChannelById } from '../channels.ts'
+import { normalizeCloudWebhook } from '../providers/cloud.ts'
+import { normalizeEvolutionWebhook } from '../providers/evolution.ts'
+import type { NormalizedEvent } from '../providers/types.ts'
+import { applyConnection, applyQr } from './apply-channel-state.ts'
+import { applyMessage } from './apply-message.ts'
+import { applyStatus } from './apply-status.ts'
+import type { ApplyContext } from './context.ts'
+import { stripInlineMedia, updateLedgerEvent } from './ledger.ts'
+import { decideLedgerUpdate } from './outcome.ts'
+import type { EventOutcome, IngestDeps, LedgerRow, LedgerStatus } from './types.ts'
+
+export interface ProcessResult {
+  eventId: number
+  status: LedgerStatus
+  /** One per normalized event (up to the first failure): the chatbot reads `ingest.ticket_status` here. */
+  outcomes: EventOutcome[]
+}
+
+/** What the webhook already has in hand, to skip loading and parsing it again. */
+export interface KnownContext {
+  channel?: ChannelConfig
+  events?: NormalizedEvent[]
+}
+
+const FINISHED: ReadonlySet<LedgerStatus> = new Set(['processed', 'duplicate', 'ignored', 'rejected'])
+
+export function normalizeLedgerPayload(row: Pick<LedgerRow, 'provider' | 'payload'>): NormalizedEvent[] {
+  return row.provider === 'cloud' ? normalizeCloudWebhook(row.payload) : normalizeEvolutionWebhook(row.payload)
+}
+
+export async function processLedgerEvent(deps: IngestDeps, row: LedgerRow, known: KnownContext = {}): Promise<ProcessResult> {
+  if (FINISHED.has(row.status)) return { eventId: row.id, status: row.status, outcomes: [] }
+  const now = deps.now?.() ?? new Date()
+  const ctx: ApplyContext = { deps, row, attempt: row.attempts + 1, now }
+
+  let outcomes: EventOutcome[]
+  try {
+    const channel = known.channel ?? (row.channel_id ? await loadChannelById(deps.service, row.channel_id) : null)
+    outcomes = channel
+      ? await applyAll(ctx, channel, known.events ?? normalizeLedgerPayload(row))
+      : [{ result: 'failed', event: null, reason: 'Evento sem conexão: o canal foi removido ou o webhook não foi autenticado.', permanent: true }]
+  }
+  catch (error) {
+    // Only a malformed stored payload (or the channel lookup) gets here; per-event errors are outcomes.
+    outcomes = [failure(null, error)]
+  }
+
+  const update = decideLedgerUpdate(outcomes, ctx.attempt, now)
+  const fields: Record<string, unknown> = { ...update }
+  if (FINISHED.has(update.status)) {
+    const mediaPaths = new Map(outcomes.flatMap(outcome =>
+      outcome.result === 'applied' && outcome.event.type === 'message' ? [[outcome.event.providerMessageId, outcome.mediaPath ?? null] as const] : []))
+    const stripped = stripInlineMedia(row.payload, mediaPaths)
+    if (stripped !== null) fields.payload = stripped
+  }
+  await updateLedgerEvent(deps.service, row.id, fields)
+  return { eventId: row.id, status: update.status, outcomes }
+}
+
+async function applyAll(ctx: ApplyContext, primary: ChannelConfig, events: NormalizedEvent[]): Promise<EventOutcome[]> {
+  const channels = new ChannelResolver(ctx, primary)
+  const outcomes: EventOutcome[] = []
+  for (const event of events) {
+    let outcome: EventOutcome
+    try {
+      const channel = await channels.forEvent(event)
+      outcome = typeof channel === 'string' ? { result: 'ignored', event, reason: channel } : await applyOne(ctx, channel, event)
+    }
+    catch (error) {
+      outcome = failure(event, error)
+    }
+    outcomes.push(outcome)
+    if (outcome.result === 'failed') break
+  }
+  return outcomes
+}
+
+function applyOne(ctx: ApplyContext, channel: ChannelConfig, event: NormalizedEvent): Promise<EventOutcome> {
+  switch (event.type) {
+    case 'message':
+      return applyMessage(ctx, channel, event)
+    case 'status':
+      return applyStatus(ctx, channel, event)
+    case 'connection':
+      return applyConnection(ctx, channel, event)
+    case 'qr':
+      return applyQr(ctx, channel, event)
+    case 'ignored':
+      return Promise.resolve({ result: 'ignored', event, reason: `${event.event}: ${event.reason}` })
+  }
+}
+
+function failure(event: NormalizedEvent | null, error: unknown): EventOutcome {
+  const permanent = (error as { permanent?: unknown }).permanent === true
+    || (error as Error).name === 'InvalidPayloadError'
+  return { result: 'failed', event, reason: (error as Error).message ?? String(error), permanent }
+}
+
+/**
+ * The channel each event belongs to. An Evolution POST is one instance's. A Cloud POST is signed with one
+ * Meta app's secret and may carry changes for several of that app's numbers: each goes to its own
+ * channel, if that channel is of the same app (same secret) as the one that authenticated the body.
+ */
+class ChannelResolver {
+  private readonly cache = new Map<string, ChannelConfig | string>()
+
+  constructor(private readonly ctx: ApplyContext, private readonly primary: ChannelConfig) {}
+
+  async forEvent(event: NormalizedEvent): Promise<ChannelConfig | string> {
+    if (event.provider !== 'cloud' || event.channelKey === this.primary.cloud?.phoneNumberId) return this.primary
+    const cached = this.cache.get(event.channelKey)
+    if (cached !== undefined) return cached
+    const other = await loadChannelByCloudPhoneNumberId(this.ctx.deps.service, event.channelKey)
+    const resolved = !other
+      ? `unknown Cloud API phone number id ${event.channelKey}`
+      : !other.cloud?.appSecret || other.cloud.appSecret !== this.primary.cloud?.appSecret
+          ? `phone number id ${event.channelKey} belongs to another Meta app than the signature's`
+          : other
+    this.cache.set(event.channelKey, resolved)
+    return resolved
+  }
+}
