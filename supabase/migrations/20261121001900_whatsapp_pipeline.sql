@@ -276,6 +276,15 @@ begin
     raise exception using errcode = 'P0001', message = 'connection_state_invalid',
       detail = format('Estado de conexão desconhecido: %s.', p_state);
   end if;
+  -- Evolution sends `connecting` and the QR in no fixed order: a late `connecting` must not hide a QR
+  -- that is still on screen and valid.
+  if p_state = 'connecting' and exists (
+    select 1 from public.channels c join public.channel_qr_codes q on q.channel_id = c.id
+    where c.id = p_channel_id and c.connection_state = 'qr' and q.expires_at > now()
+  ) then
+    select * into v_channel from public.channels where id = p_channel_id;
+    return v_channel;
+  end if;
   update public.channels
   set connection_state = p_state,
       state_reason = p_reason,
