@@ -138,6 +138,19 @@ describe('record_channel_qr', () => {
     })
   })
 
+  it('a late "connecting" does not hide a QR still valid on screen; once the QR expired it applies', async () => {
+    const channel = await createChannel({ connection_state: 'connecting' })
+    await runAs(serviceRole, async (db) => {
+      await db.query('select public.record_channel_qr($1, $2, null, $3)', [channel.id, '2@valid', new Date(Date.now() + 45_000)])
+      await db.query(`select public.record_channel_connection($1, 'connecting')`, [channel.id])
+      expect((await one(db, 'select connection_state from public.channels where id = $1', [channel.id])).connection_state).toBe('qr')
+
+      await db.query(`update public.channel_qr_codes set expires_at = now() - interval '1 second' where channel_id = $1`, [channel.id])
+      await db.query(`select public.record_channel_connection($1, 'connecting')`, [channel.id])
+      expect((await one(db, 'select connection_state from public.channels where id = $1', [channel.id])).connection_state).toBe('connecting')
+    })
+  })
+
   it('refuses an unknown channel', async () => {
     await runAs(serviceRole, async (db) => {
       expect(await ruleError(db.query('select public.record_channel_qr($1, $2)', [randomUUID(), '2@x']))).toEqual({ code: 'P0001', message: 'channel_not_found' })
