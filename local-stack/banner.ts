@@ -1,4 +1,5 @@
 /** Prints where the local stack runs and its keys, like `supabase start` does. */
+import { SIMULATOR_EVOLUTION_API_KEY } from './config.ts'
 import type { RunningStack } from './stack.ts'
 
 export function printStackBanner(stack: RunningStack): void {
@@ -12,6 +13,13 @@ export function printStackBanner(stack: RunningStack): void {
     `  Storage:             ${stack.url}/storage/v1`,
     `  Functions:           ${stack.url}/functions/v1`,
     `  DB URL:              ${stack.dbUrl}`,
+    ...(stack.simulatorUrl
+      ? [
+          `  Simulador WhatsApp:  ${stack.simulatorUrl}  (celular do cliente)`,
+          `    Evolution API:     ${stack.simulatorUrl}/evolution  (chave ${SIMULATOR_EVOLUTION_API_KEY})`,
+          `    Graph API (Cloud): ${stack.simulatorUrl}/graph`,
+        ]
+      : []),
     `  anon key:            ${stack.anonKey}`,
     `  service_role key:    ${stack.serviceRoleKey}`,
     `  publishable key:     ${stack.publishableKey}`,

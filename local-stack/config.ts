@@ -12,6 +12,8 @@ export interface StackPorts {
   postgres: number
   postgrest: number
   functions: number
+  /** WhatsApp simulator: fake Evolution API, fake Graph API, control API and the customer phone page. */
+  simulator: number
 }
 
 export const DEFAULT_PORTS: StackPorts = {
@@ -19,7 +21,11 @@ export const DEFAULT_PORTS: StackPorts = {
   postgres: 54322,
   postgrest: 54323,
   functions: 54324,
+  simulator: 54325,
 }
+
+/** Global API key of the simulator's fake Evolution API (what an admin types as the server's API key). */
+export const SIMULATOR_EVOLUTION_API_KEY = 'atende-simulador'
 
 /** The legacy HS256 secret of the Supabase CLI; anon and service_role keys are signed with it. */
 export const LEGACY_JWT_SECRET = 'super-secret-jwt-token-with-at-least-32-characters-long'

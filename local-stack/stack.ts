@@ -17,6 +17,8 @@ import { createRealtimeService } from './gateway/realtime/index.ts'
 import { applyMigrations, applyPlatformBootstrap, applySeed, startDatabase } from './postgres.ts'
 import { startPostgrest } from './postgrest.ts'
 import { assertPortFree } from './process-utils.ts'
+import { type RunningSimulator, type SimulatorOptions, startSimulator } from './simulator/index.ts'
+import { registerSimulatorChannels } from './simulator/register-channels.ts'
 
 export interface StackOptions {
   ports?: Partial<StackPorts>
@@ -30,6 +32,8 @@ export interface StackOptions {
   log?: (line: string) => void
   /** Restart the functions host when supabase/functions changes (npm run dev). */
   watchFunctions?: boolean
+  /** The WhatsApp simulator (on `ports.simulator`); false leaves it out, an object tunes it. */
+  simulator?: boolean | Omit<SimulatorOptions, 'port' | 'log'>
 }
 
 export interface RunningStack {
@@ -42,6 +46,8 @@ export interface RunningStack {
   dbUrl: string
   superuserDbUrl: string
   ports: StackPorts
+  /** The WhatsApp simulator (customer phone page; Evolution at /evolution, Graph at /graph), or null when disabled. */
+  simulatorUrl: string | null
   seeded: boolean
   /** Rejects when a child process dies unexpectedly. */
   failure: Promise<never>
@@ -68,6 +74,7 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
 
   try {
     await assertPortFree(ports.gateway, 'gateway Supabase')
+    if (options.simulator !== false) await assertPortFree(ports.simulator, 'simulador WhatsApp')
     const keys = await createStackKeys(join(dataDir, 'signing-key.json'))
     const database = await startDatabase({ port: ports.postgres, dataDir, externalUrl: options.externalDbUrl, log: childLog, onUnexpectedExit: rejectFailure })
     stoppers.push(database.stop)
@@ -116,6 +123,13 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
       server.close(() => resolve())
     }))
 
+    let simulator: RunningSimulator | undefined
+    if (options.simulator !== false) {
+      simulator = await startSimulator({ ...(typeof options.simulator === 'object' ? options.simulator : {}), port: ports.simulator, log })
+      stoppers.push(simulator.stop)
+      await registerSimulatorChannels(pool, simulator, { stackUrl: publicUrl, fresh: migrations.freshDatabase, log })
+    }
+
     return {
       url: publicUrl,
       anonKey: keys.anonKey,
@@ -125,6 +139,7 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
       dbUrl: database.ownerUrl,
       superuserDbUrl: database.superuserUrl,
       ports,
+      simulatorUrl: simulator?.url ?? null,
       seeded,
       failure,
       stop,

@@ -6,13 +6,16 @@
  * - the request is streamed to the host as `/<name>/...` (the path functions see on Supabase) and the
  *   answer streamed back untouched;
  * - in development (`watchFunctions`) edits under supabase/functions restart the host and edits to
- *   config.toml reload `verify_jwt`, without restarting the stack.
+ *   config.toml reload `verify_jwt`, without restarting the stack;
+ * - when a `scheduler` function exists, the local cron (./cron.ts) calls it periodically, as pg_cron
+ *   does in production.
  */
 import { type FSWatcher, watch } from 'node:fs'
 import { Agent, type IncomingMessage } from 'node:http'
 import { basename, dirname, join } from 'node:path'
 import { PATHS } from '../config.ts'
 import type { GatewayContext, GatewayService } from './context.ts'
+import { type SchedulerCron, schedulerIntervalFromEnv, startSchedulerCron } from './cron.ts'
 import { type FunctionsConfig, loadFunctionsConfig } from './functions/config.ts'
 import { buildFunctionsEnv, loadFunctionSecrets } from './functions/env.ts'
 import { DENO_DIR, type FunctionsHost, startFunctionsHost } from './functions/process.ts'
@@ -45,6 +48,8 @@ export interface FunctionsServiceOptions {
   /** Defaults to supabase/functions and supabase/config.toml; tests point them at fixtures. */
   functionsDir?: string
   configPath?: string
+  /** Period of the local cron calling the scheduler function; default from the environment, 0 = off. */
+  schedulerIntervalMs?: number
 }
 
 export function createFunctionsService(ctx: GatewayContext, options: FunctionsServiceOptions = {}): GatewayService {
@@ -57,6 +62,7 @@ export function createFunctionsService(ctx: GatewayContext, options: FunctionsSe
   let current: Promise<FunctionsHost | undefined> = Promise.resolve(undefined)
   let reloadTimer: NodeJS.Timeout | undefined
   let stopped = false
+  let cron: SchedulerCron | undefined
 
   const log = (text: string) => ctx.log(prefixLines('[functions] ', text))
 
@@ -121,13 +127,24 @@ export function createFunctionsService(ctx: GatewayContext, options: FunctionsSe
 
   return {
     async start() {
+      const schedulerIntervalMs = options.schedulerIntervalMs ?? schedulerIntervalFromEnv()
       const host = await launchHost()
       current = Promise.resolve(host)
       if (ctx.watchFunctions) watchSources()
+      // The first run comes one interval later, when the gateway is listening.
+      if (schedulerIntervalMs > 0 && host.functions.has('scheduler')) {
+        cron = startSchedulerCron({
+          url: `${ctx.publicUrl}/functions/v1/scheduler`,
+          serviceRoleKey: ctx.keys.serviceRoleKey,
+          intervalMs: schedulerIntervalMs,
+          log: line => ctx.log(line),
+        })
+      }
     },
 
     async stop() {
       stopped = true
+      await cron?.stop()
       clearTimeout(reloadTimer)
       for (const watcher of watchers) watcher.close()
       const host = await current

@@ -4,8 +4,9 @@
  * SUPABASE_ANON_KEY and SUPABASE_SERVICE_ROLE_KEY are set, that Supabase is used instead.
  *
  * TEST_STACK_PORT_BASE moves every port (gateway = base + 21, postgres + 22, postgrest + 23,
- * functions + 24, app = base + 30) so several runs can share a machine. Bases stay below 32768, the
- * start of Linux's ephemeral port range, so an outgoing connection cannot be holding a test port.
+ * functions + 24, WhatsApp simulator + 25, app = base + 30) so several runs can share a machine.
+ * Bases stay below 32768, the start of Linux's ephemeral port range, so an outgoing connection cannot
+ * be holding a test port.
  */
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -37,12 +38,17 @@ export default async function setup(project: TestProject) {
       serviceRoleKey: process.env.SUPABASE_SERVICE_ROLE_KEY,
       dbUrl: process.env.SUPABASE_DB_URL ?? '',
       superuserDbUrl: process.env.SUPABASE_DB_URL ?? '',
+      simulatorUrl: process.env.SIMULATOR_URL ?? '',
       local: false,
     }
   }
   else {
+    // Tests call the scheduler themselves when they need a sweep: a periodic one landing between a
+    // test's action and its assertion (say, sending a farewell queued on a channel without credentials)
+    // would make results depend on timing. LOCAL_STACK_SCHEDULER_INTERVAL_MS=15000 turns it back on.
+    process.env.LOCAL_STACK_SCHEDULER_INTERVAL_MS ??= '0'
     stack = await startStack({
-      ports: { gateway: base + 21, postgres: base + 22, postgrest: base + 23, functions: base + 24 },
+      ports: { gateway: base + 21, postgres: base + 22, postgrest: base + 23, functions: base + 24, simulator: base + 25 },
       dataDir: mkdtempSync(join(tmpdir(), 'atende-test-stack-')),
       ephemeral: true,
       log: process.env.TEST_STACK_VERBOSE ? undefined : () => {},
@@ -54,6 +60,7 @@ export default async function setup(project: TestProject) {
       serviceRoleKey: stack.serviceRoleKey,
       dbUrl: stack.dbUrl,
       superuserDbUrl: stack.superuserDbUrl,
+      simulatorUrl: stack.simulatorUrl ?? '',
       local: true,
     }
   }

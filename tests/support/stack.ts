@@ -10,6 +10,11 @@ export interface StackInfo {
   dbUrl: string
   /** Superuser connection string (local stack only). */
   superuserDbUrl: string
+  /**
+   * The WhatsApp simulator (fake Evolution at `/evolution`, fake Graph at `/graph`, control API at `/api`);
+   * empty when testing an external Supabase without SIMULATOR_URL.
+   */
+  simulatorUrl: string
   /** True when the tests started the local stack themselves. */
   local: boolean
 }
