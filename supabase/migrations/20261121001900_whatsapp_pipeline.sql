@@ -224,7 +224,8 @@ begin
   update public.messages set status = 'pending', status_error = null, status_updated_at = now()
   where id = p_message_id
   returning * into v_message;
-  update public.outbox set status = 'queued', next_attempt_at = now(), locked_until = null, last_error = null
+  -- attempts restarts: the backoff of a manual retry begins again at its first, short step.
+  update public.outbox set status = 'queued', attempts = 0, next_attempt_at = now(), locked_until = null, last_error = null
   where message_id = p_message_id;
   return v_message;
 end
