@@ -11,7 +11,8 @@
  *   contact search as an agent and as the supervisor, through PostgREST and in SQL (scripts/bench/).
  *   Generating 2M messages takes about 80 s on two cores (5M: 3 min); BENCH_SCALE=0 skips it, and
  *   BENCH_DATA_DIR keeps the stack's data so the next run with the same sizes reuses it.
- * Later issues add webhook ingestion.
+ * - WhatsApp (scripts/bench/whatsapp.ts): webhook answer time and rate, outbox delivery to the simulator,
+ *   and a duplicate storm.
  */
 import { mkdirSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -22,6 +23,7 @@ import { startStack } from '../local-stack/stack.ts'
 import { generateDataset } from './bench/generate-dataset.ts'
 import { report } from './bench/report.ts'
 import { runScaleScenarios, wordFrequencies } from './bench/scale-scenarios.ts'
+import { runWhatsappScenarios } from './bench/whatsapp.ts'
 
 const BASE = Number(process.env.BENCH_PORT_BASE ?? 26000)
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 300)
@@ -89,7 +91,7 @@ async function benchRealtime(client: SupabaseClient, dbUrl: string) {
 
 if (DATA_DIR) mkdirSync(DATA_DIR, { recursive: true })
 const stack = await startStack({
-  ports: { gateway: BASE + 21, postgres: BASE + 22, postgrest: BASE + 23, functions: BASE + 24 },
+  ports: { gateway: BASE + 21, postgres: BASE + 22, postgrest: BASE + 23, functions: BASE + 24, simulator: BASE + 25 },
   dataDir: DATA_DIR ?? mkdtempSync(join(tmpdir(), 'atende-bench-')),
   ephemeral: !DATA_DIR,
   log: () => {},
@@ -113,6 +115,12 @@ try {
     console.log(`Mensagens com: ${Object.entries(frequencies).map(([word, count]) => `"${word}" ${count}`).join(', ')}.`)
     await runScaleScenarios({ url: stack.url, anonKey: stack.anonKey, ownerDbUrl: stack.dbUrl, iterations: SCALE_ITERATIONS })
   }
+
+  // Last: on the large data set when there is one, and the scale figures never see the bench's tickets.
+  await runWhatsappScenarios({
+    url: stack.url, anonKey: stack.anonKey, serviceRoleKey: stack.serviceRoleKey, ownerDbUrl: stack.dbUrl,
+    simulatorUrl: stack.simulatorUrl!, cleanUp: Boolean(DATA_DIR),
+  })
 }
 finally {
   await stack.stop()
