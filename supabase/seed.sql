@@ -50,7 +50,9 @@ insert into public.classifications (id, name, description, position) values
   ('00000000-0000-4000-c000-000000000002', 'Problema técnico resolvido', 'O problema foi resolvido durante o atendimento.', 2),
   ('00000000-0000-4000-c000-000000000003', 'Encaminhado para visita técnica', 'Foi preciso agendar um técnico no local.', 3),
   ('00000000-0000-4000-c000-000000000004', 'Financeiro / cobrança', 'Boletos, segunda via, cobranças e pagamentos.', 4),
-  ('00000000-0000-4000-c000-000000000005', 'Sem resposta do cliente', 'O cliente parou de responder.', 5);
+  ('00000000-0000-4000-c000-000000000005', 'Sem resposta do cliente', 'O cliente parou de responder.', 5),
+  ('00000000-0000-4000-c000-000000000006', 'Encerrado por inatividade',
+   'Encerrado automaticamente: o cliente não respondeu ao aviso de inatividade.', 6);
 
 -- Quick replies: global ones for everybody, and per team ("/" in the composer).
 insert into public.quick_replies (id, shortcut, title, body, team_id, created_by) values
@@ -86,9 +88,34 @@ insert into public.channel_secrets (channel_id, evolution_instance_name, evoluti
 values ('00000000-0000-4000-d000-000000000001', 'atende-principal', 'http://127.0.0.1:54325/evolution',
         'atende-simulador', 'segredo-de-demonstracao-do-webhook');
 
--- bot_settings was created with the defaults by the channel trigger.
-update public.bot_settings set fallback_team_id = '00000000-0000-4000-b000-000000000001'
+-- bot_settings was created with the defaults by the channel trigger. Business hours in the company's
+-- time zone (timezone null = app_settings.timezone, America/Sao_Paulo): weekdays 8h–18h, Saturdays
+-- 8h–12h, closed on Christmas and New Year's Day. A customer who stops answering gets a warning after
+-- 30 minutes and the ticket closes 60 minutes later as "Encerrado por inatividade".
+update public.bot_settings set
+  fallback_team_id = '00000000-0000-4000-b000-000000000001',
+  business_hours = '{
+    "mon": [{"start": "08:00", "end": "18:00"}],
+    "tue": [{"start": "08:00", "end": "18:00"}],
+    "wed": [{"start": "08:00", "end": "18:00"}],
+    "thu": [{"start": "08:00", "end": "18:00"}],
+    "fri": [{"start": "08:00", "end": "18:00"}],
+    "sat": [{"start": "08:00", "end": "12:00"}]
+  }',
+  holidays = '{2026-12-25, 2027-01-01}',
+  out_of_hours_text = 'Nosso horário de atendimento é de segunda a sexta, das 8h às 18h, e aos sábados, das 8h às 12h. '
+    || 'Deixe sua mensagem que responderemos assim que possível.',
+  inactivity_warning_minutes = 30,
+  inactivity_close_minutes = 60,
+  inactivity_warning_text = 'Oi! Ainda está por aí? 🙂 Como não recebemos sua resposta, este atendimento será encerrado em breve. '
+    || 'Se ainda precisar de ajuda, é só responder esta mensagem.',
+  inactivity_classification_id = '00000000-0000-4000-c000-000000000006'
 where channel_id = '00000000-0000-4000-d000-000000000001';
+
+-- A personal farewell, sent instead of the channel's when Bruno closes a ticket.
+update public.profiles
+set farewell_text = 'Foi um prazer te ajudar! Se precisar de algo mais, é só chamar por aqui. Abraço, Bruno (Suporte Técnico).'
+where id = '00000000-0000-4000-a000-000000000004';
 
 insert into public.bot_menu_options (id, channel_id, position, label, team_id) values
   ('00000000-0000-4000-d100-000000000001', '00000000-0000-4000-d000-000000000001', 1, 'Suporte Técnico', '00000000-0000-4000-b000-000000000001'),
@@ -244,7 +271,7 @@ insert into public.messages (
 insert into public.ticket_events (ticket_id, type, actor_id, from_team_id, to_team_id, from_agent_id, to_agent_id, data, created_at) values
   ('00000000-0000-4000-f000-000000000001', 'created', null, null, null, null, null, '{}', now() - interval '2 days 3 hours'),
   ('00000000-0000-4000-f000-000000000001', 'queued', null, null, '00000000-0000-4000-b000-000000000002', null, null,
-   '{"menu_option": 2}', now() - interval '2 days 2 hours 59 minutes'),
+   '{"reason": "option", "position": 2, "message_id": "00000000-0000-4000-f100-000000000103"}', now() - interval '2 days 2 hours 59 minutes'),
   ('00000000-0000-4000-f000-000000000001', 'accepted', '00000000-0000-4000-a000-000000000005', null, '00000000-0000-4000-b000-000000000002',
    null, '00000000-0000-4000-a000-000000000005', jsonb_build_object('queued_at', now() - interval '2 days 2 hours 59 minutes', 'first_acceptance', true),
    now() - interval '2 days 2 hours 55 minutes'),
@@ -258,11 +285,11 @@ insert into public.ticket_events (ticket_id, type, actor_id, from_team_id, to_te
 
   ('00000000-0000-4000-f000-000000000002', 'created', null, null, null, null, null, '{}', now() - interval '40 minutes'),
   ('00000000-0000-4000-f000-000000000002', 'queued', null, null, '00000000-0000-4000-b000-000000000001', null, null,
-   '{"menu_option": 1}', now() - interval '38 minutes'),
+   '{"reason": "option", "position": 1, "message_id": "00000000-0000-4000-f100-000000000203"}', now() - interval '38 minutes'),
   ('00000000-0000-4000-f000-000000000002', 'accepted', '00000000-0000-4000-a000-000000000003', null, '00000000-0000-4000-b000-000000000001',
    null, '00000000-0000-4000-a000-000000000003', jsonb_build_object('queued_at', now() - interval '38 minutes', 'first_acceptance', true),
    now() - interval '30 minutes'),
 
   ('00000000-0000-4000-f000-000000000003', 'created', null, null, null, null, null, '{}', now() - interval '12 minutes'),
   ('00000000-0000-4000-f000-000000000003', 'queued', null, null, '00000000-0000-4000-b000-000000000001', null, null,
-   '{"menu_option": 1}', now() - interval '11 minutes');
+   '{"reason": "option", "position": 1, "message_id": "00000000-0000-4000-f100-000000000303"}', now() - interval '11 minutes');

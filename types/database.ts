@@ -151,6 +151,7 @@ export type Database = {
           fallback_team_id: string | null
           farewell_text: string | null
           holidays: string[]
+          inactivity_classification_id: string | null
           inactivity_close_minutes: number | null
           inactivity_warning_minutes: number | null
           inactivity_warning_text: string | null
@@ -163,6 +164,7 @@ export type Database = {
           rating_prompt_text: string
           rating_thanks_text: string
           rating_timeout_minutes: number
+          timezone: string | null
           updated_at: string
           welcome_text: string
         }
@@ -175,6 +177,7 @@ export type Database = {
           fallback_team_id?: string | null
           farewell_text?: string | null
           holidays?: string[]
+          inactivity_classification_id?: string | null
           inactivity_close_minutes?: number | null
           inactivity_warning_minutes?: number | null
           inactivity_warning_text?: string | null
@@ -187,6 +190,7 @@ export type Database = {
           rating_prompt_text?: string
           rating_thanks_text?: string
           rating_timeout_minutes?: number
+          timezone?: string | null
           updated_at?: string
           welcome_text?: string
         }
@@ -199,6 +203,7 @@ export type Database = {
           fallback_team_id?: string | null
           farewell_text?: string | null
           holidays?: string[]
+          inactivity_classification_id?: string | null
           inactivity_close_minutes?: number | null
           inactivity_warning_minutes?: number | null
           inactivity_warning_text?: string | null
@@ -211,6 +216,7 @@ export type Database = {
           rating_prompt_text?: string
           rating_thanks_text?: string
           rating_timeout_minutes?: number
+          timezone?: string | null
           updated_at?: string
           welcome_text?: string
         }
@@ -227,6 +233,13 @@ export type Database = {
             columns: ['fallback_team_id']
             isOneToOne: false
             referencedRelation: 'teams'
+            referencedColumns: ['id']
+          },
+          {
+            foreignKeyName: 'bot_settings_inactivity_classification_id_fkey'
+            columns: ['inactivity_classification_id']
+            isOneToOne: false
+            referencedRelation: 'classifications'
             referencedColumns: ['id']
           },
         ]
@@ -695,6 +708,7 @@ export type Database = {
           active: boolean
           created_at: string
           email: string | null
+          farewell_text: string | null
           full_name: string
           id: string
           role: string
@@ -705,6 +719,7 @@ export type Database = {
           active?: boolean
           created_at?: string
           email?: string | null
+          farewell_text?: string | null
           full_name: string
           id: string
           role?: string
@@ -715,6 +730,7 @@ export type Database = {
           active?: boolean
           created_at?: string
           email?: string | null
+          farewell_text?: string | null
           full_name?: string
           id?: string
           role?: string
@@ -1122,6 +1138,15 @@ export type Database = {
         Returns: Database['public']['Tables']['messages']['Row']
         SetofOptions: { from: '*', to: 'messages', isOneToOne: true, isSetofReturn: false }
       }
+      apply_bot_decision: {
+        Args: {
+          p_ticket_id: string
+          p_message_id: string
+          p_expected_version: number
+          p_decision: Json
+        }
+        Returns: Json
+      }
       apply_message_status: {
         Args: {
           p_channel_id: string
@@ -1131,6 +1156,14 @@ export type Database = {
           p_at?: string
         }
         Returns: boolean
+      }
+      apply_rating_answer: {
+        Args: {
+          p_ticket_id: string
+          p_message_id: string
+          p_decision: Json
+        }
+        Returns: Json
       }
       claim_outbox_batch: {
         Args: {
@@ -1162,6 +1195,10 @@ export type Database = {
           p_provider_message_id: string
         }
         Returns: boolean
+      }
+      expire_due_ratings: {
+        Args: never
+        Returns: number
       }
       expire_rating: {
         Args: {
@@ -1264,6 +1301,12 @@ export type Database = {
         }
         Returns: Database['public']['Tables']['messages']['Row']
         SetofOptions: { from: '*', to: 'messages', isOneToOne: true, isSetofReturn: false }
+      }
+      run_inactivity_rules: {
+        Args: {
+          p_now?: string
+        }
+        Returns: Json
       }
       search_contacts: {
         Args: {
