@@ -162,12 +162,18 @@ function functionParameters(fn: FunctionRow): { args: Parameter[], outColumns: A
   return { args, outColumns }
 }
 
-export async function generateDatabaseTypes(client: pg.Client): Promise<string> {
+export interface GenerateOptions {
+  /** Leaves relations and functions out by name (tests leave scratch `test_*` tables behind). */
+  exclude?: (name: string) => boolean
+}
+
+export async function generateDatabaseTypes(client: pg.Client, options: GenerateOptions = {}): Promise<string> {
+  const keep = (name: string) => !options.exclude?.(name)
   // One connection answers one query at a time.
-  const columns = await readColumns(client)
-  const foreignKeys = await readForeignKeys(client)
+  const columns = (await readColumns(client)).filter(column => keep(column.relation))
+  const foreignKeys = (await readForeignKeys(client)).filter(fk => keep(fk.relation) && keep(fk.referenced_relation))
   const enums = await readEnums(client)
-  const functions = await readFunctions(client)
+  const functions = (await readFunctions(client)).filter(fn => keep(fn.name))
   const relations = new Map<string, { kind: string, columns: ColumnRow[] }>()
   for (const column of columns) {
     const relation = relations.get(column.relation) ?? { kind: column.kind, columns: [] }

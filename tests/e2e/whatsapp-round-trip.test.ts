@@ -59,11 +59,16 @@ describe('WhatsApp round trip on the demo connection', () => {
       body: 'Boa tarde! Minha internet caiu.', direction: 'inbound', status: 'received',
       contacts: { phone, whatsapp_name: 'Joana Cliente' }, tickets: { status: 'bot', channel_id: DEMO_CHANNEL_ID },
     })
-    const { data: ledger } = await service.from('provider_events').select('status').eq('channel_id', DEMO_CHANNEL_ID)
-      .eq('event_type', 'messages.upsert').order('id', { ascending: false }).limit(1).single()
+    // The ledger row is finished after the message is stored and the chatbot has answered it.
+    const ledger = await eventually(async () => {
+      const { data } = await service.from('provider_events').select('status').eq('channel_id', DEMO_CHANNEL_ID)
+        .eq('event_type', 'messages.upsert').order('id', { ascending: false }).limit(1).single()
+      return data?.status === 'pending' ? undefined : data
+    }, 15_000, 'the webhook event processed')
     expect(ledger).toEqual({ status: 'processed' })
 
-    // The chatbot (next issue) routes conversations; here the ticket is put in Suporte Técnico's queue.
+    // The chatbot greeted the customer with its menu; here the ticket is put in Suporte Técnico's queue
+    // directly (tests/e2e/chatbot-phone.test.ts goes through the menu).
     const { error: routeError } = await service.from('tickets')
       .update({ status: 'queued', team_id: DEMO.teams.support, queued_at: new Date().toISOString() })
       .eq('id', inbound.ticket_id)

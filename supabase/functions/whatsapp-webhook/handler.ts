@@ -10,6 +10,11 @@
  * stays as `rejected` with the reason. Once a request is stored and authenticated the answer is 200, even
  * when processing failed: the row is retried by the scheduler, while a 5xx would only make the provider
  * send the same event again.
+ *
+ * Processing a customer's message runs the chatbot, whose replies wait in the outbox. They are sent at
+ * once by this same function (the outbox sender, with a short budget), after the answer when the runtime
+ * keeps working past it (`EdgeRuntime.waitUntil`); a sending problem never changes the answer, since the
+ * message stays queued and the scheduler's sweep retries it.
  */
 import {
   type ChannelConfig,
@@ -28,6 +33,7 @@ import {
   redactHeaders,
 } from '../_shared/ingest/request.ts'
 import type { IngestDeps, LedgerRow } from '../_shared/ingest/types.ts'
+import { sendDueMessages, type SenderDeps } from '../_shared/outbox/sender.ts'
 import { normalizeCloudWebhook } from '../_shared/providers/cloud.ts'
 import { normalizeEvolutionWebhook } from '../_shared/providers/evolution.ts'
 import { isRecord, optionalString } from '../_shared/providers/guards.ts'
@@ -41,12 +47,22 @@ import {
 
 export interface WebhookDeps extends IngestDeps {
   maxBodyBytes?: number
+  /**
+   * Keeps work going after the answer (`EdgeRuntime.waitUntil` on Supabase). Without it the bot's replies
+   * are sent before answering.
+   */
+  background?: (task: Promise<void>) => void
+  /** The sender's logger (tests capture it). */
+  log?: SenderDeps['log']
 }
 
 const FUNCTION_NAME = 'whatsapp-webhook'
 
 /** How long the webhook's own processing run holds the row before the scheduler may take it over. */
 const PROCESSING_LEASE_MS = 60_000
+
+/** Sending the bot's replies at once: short, as what is left is the scheduler's. */
+export const BOT_REPLY_SEND_BUDGET_MS = 5_000
 
 /** A request refused before processing; `channelId` when the channel was found (wrong secret). */
 class Rejection extends UserError {
@@ -153,14 +169,33 @@ async function receive(deps: WebhookDeps, provider: ProviderName, request: Reque
     processed_at: null,
     ...described,
   }
+  let result
   try {
-    const result = await processLedgerEvent(deps, row, { channel, events })
-    return jsonResponse({ received: true, event_id: stored.id, status: result.status })
+    result = await processLedgerEvent(deps, row, { channel, events })
   }
   catch (error) {
     // Stored and leased: the scheduler finishes it. A 5xx here would only bring a duplicate delivery.
     console.error(`[${FUNCTION_NAME}] processing event ${stored.id} failed; the scheduler will retry it:`, error)
     return jsonResponse({ received: true, event_id: stored.id, status: 'pending' })
+  }
+  if (result.botAnswers > 0) {
+    const sending = sendBotReplies(deps, stored.id)
+    if (deps.background) deps.background(sending)
+    else await sending
+  }
+  return jsonResponse({ received: true, event_id: stored.id, status: result.status })
+}
+
+/**
+ * Delivers what is due in the outbox now, the bot's replies among it (the sender takes each
+ * conversation's messages in order, whoever queued them). Never throws: what fails stays queued.
+ */
+async function sendBotReplies(deps: WebhookDeps, eventId: number): Promise<void> {
+  try {
+    await sendDueMessages({ service: deps.service, fetch: deps.fetch, now: deps.now, log: deps.log }, { budgetMs: BOT_REPLY_SEND_BUDGET_MS })
+  }
+  catch (error) {
+    console.error(`[${FUNCTION_NAME}] sending the bot's replies to event ${eventId} failed; the scheduler will send them:`, error)
   }
 }
 

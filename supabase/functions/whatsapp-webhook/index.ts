@@ -3,6 +3,13 @@ import { createServiceClient } from '../_shared/supabase.ts'
 import { createWhatsappWebhookHandler } from './handler.ts'
 
 const env = readSupabaseEnv(name => Deno.env.get(name))
-// Service role: providers call without any Supabase token, and the ledger, channel secrets and ingestion
-// RPCs are closed to every other role. The handler authenticates each provider itself.
-Deno.serve(createWhatsappWebhookHandler({ service: createServiceClient(env) }))
+// Supabase's runtime keeps a function working after its answer through EdgeRuntime.waitUntil: the bot's
+// replies are sent then, so the provider's request is acknowledged without waiting for them.
+const runtime = (globalThis as { EdgeRuntime?: { waitUntil: (task: Promise<unknown>) => unknown } }).EdgeRuntime
+
+Deno.serve(createWhatsappWebhookHandler({
+  // Service role: providers call without any Supabase token, and the ledger, channel secrets and ingestion
+  // RPCs are closed to every other role. The handler authenticates each provider itself.
+  service: createServiceClient(env),
+  background: runtime ? task => void runtime.waitUntil(task) : undefined,
+}))

@@ -3,9 +3,16 @@
  * through ingest_inbound_message (their active ticket, or a new one in `bot`); typed on the company's own
  * phone (Evolution fromMe) through ingest_business_message. A message already stored is a duplicate and
  * costs one lookup: no contact resolution, no second download.
+ *
+ * Then the chatbot answers the customer's message (menu, rating). It also runs on a duplicate: if a run
+ * died between storing the message and the bot, the ledger's retry finds the message stored and the bot
+ * still owes it an answer (the bot's RPCs remember the messages they handled, so nothing is answered
+ * twice). A bot failure fails the event, so the ledger retries it.
  */
 import type { SupabaseClient } from '@supabase/supabase-js'
 import type { ChannelConfig } from '../channels.ts'
+import { type BotRun, runBotForMessage, runBotForStoredMessage } from '../chatbot/run-bot.ts'
+import type { InboundForBot } from '../chatbot/types.ts'
 import { fetchInboundMedia, type FetchedMedia } from '../providers/media.ts'
 import type { MessageEvent } from '../providers/types.ts'
 import type { ApplyContext } from './context.ts'
@@ -22,14 +29,17 @@ interface MediaFields {
   media_name: string | null
 }
 
-export async function applyMessage(ctx: ApplyContext, channel: ChannelConfig, event: MessageEvent): Promise<EventOutcome> {
+/** The outcome of a message event, with what the chatbot did about it (null when it did not run). */
+export type MessageOutcome = EventOutcome & { bot?: BotRun | null }
+
+export async function applyMessage(ctx: ApplyContext, channel: ChannelConfig, event: MessageEvent): Promise<MessageOutcome> {
   if (!channel.active) return { result: 'ignored', event, reason: 'the channel is deactivated' }
   const policy = messagePolicy(channel, event)
   if (!policy.accept) return { result: 'ignored', event, reason: policy.reason }
   const { service } = ctx.deps
 
   const stored = await findStoredMessage(service, channel.id, event.providerMessageId)
-  if (stored) return { result: 'duplicate', event, messageId: stored }
+  if (stored) return withBot(ctx, event, { result: 'duplicate', event, messageId: stored }, deps => runBotForStoredMessage(deps, inboundForBot(event, stored)))
 
   let media: MediaFields = { media_path: null, media_mime: event.media?.mimeType ?? null, media_size: event.media?.sizeBytes ?? null, media_name: event.media?.fileName ?? null }
   let unavailable: string | null = null
@@ -56,8 +66,32 @@ export async function applyMessage(ctx: ApplyContext, channel: ChannelConfig, ev
     p_contact_id: contactId,
     p_message: message,
   })
-  if (ingest.duplicate) return { result: 'duplicate', event, messageId: ingest.message_id }
-  return { result: 'applied', event, ingest, mediaPath: media.media_path }
+  if (ingest.duplicate) {
+    return withBot(ctx, event, { result: 'duplicate', event, messageId: ingest.message_id }, deps => runBotForStoredMessage(deps, inboundForBot(event, ingest.message_id)))
+  }
+  return withBot(ctx, event, { result: 'applied', event, ingest, mediaPath: media.media_path }, deps => runBotForMessage(deps, ingest, inboundForBot(event, ingest.message_id)))
+}
+
+/** Runs the bot on a customer's message (never on the business's own); its failure fails the event. */
+async function withBot(
+  ctx: ApplyContext,
+  event: MessageEvent,
+  outcome: EventOutcome,
+  run: (deps: { service: SupabaseClient, now: () => Date }) => Promise<BotRun>,
+): Promise<MessageOutcome> {
+  if (event.fromMe) return outcome
+  try {
+    return { ...outcome, bot: await run({ service: ctx.deps.service, now: () => ctx.now }) }
+  }
+  catch (error) {
+    const permanent = (error as { permanent?: unknown }).permanent === true
+    return { result: 'failed', event, reason: `Mensagem gravada, mas o robô de atendimento falhou: ${(error as Error).message ?? String(error)}`, permanent }
+  }
+}
+
+/** What the chatbot reads of a customer's message: kind, text or caption, and a tapped button's id. */
+export function inboundForBot(event: MessageEvent, messageId: string): InboundForBot {
+  return { messageId, kind: event.kind, text: event.text, interactiveId: event.interactiveReply?.id ?? null }
 }
 
 async function storeMedia(ctx: ApplyContext, channel: ChannelConfig, event: MessageEvent): Promise<MediaFields> {

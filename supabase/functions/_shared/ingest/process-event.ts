@@ -8,13 +8,16 @@
  * same object), so re-running a whole batch after a failure re-applies nothing twice. The events of a
  * batch run one after the other and stop at the first failure, so a later message is never stored before
  * an earlier one that is still waiting for its file.
+ *
+ * A customer's message is answered by the chatbot as part of its event (apply-message.ts); the bot's
+ * replies wait in the outbox, and `botAnswers` tells the caller there is something to send now.
  */
 import { type ChannelConfig, loadChannelByCloudPhoneNumberId, loadChannelById } from '../channels.ts'
 import { normalizeCloudWebhook } from '../providers/cloud.ts'
 import { normalizeEvolutionWebhook } from '../providers/evolution.ts'
 import type { NormalizedEvent } from '../providers/types.ts'
 import { applyConnection, applyQr } from './apply-channel-state.ts'
-import { applyMessage } from './apply-message.ts'
+import { applyMessage, type MessageOutcome } from './apply-message.ts'
 import { applyStatus } from './apply-status.ts'
 import type { ApplyContext } from './context.ts'
 import { stripInlineMedia, updateLedgerEvent } from './ledger.ts'
@@ -24,8 +27,10 @@ import type { EventOutcome, IngestDeps, LedgerRow, LedgerStatus } from './types.
 export interface ProcessResult {
   eventId: number
   status: LedgerStatus
-  /** One per normalized event (up to the first failure): the chatbot reads `ingest.ticket_status` here. */
-  outcomes: EventOutcome[]
+  /** One per normalized event (up to the first failure); message events carry what the chatbot did. */
+  outcomes: MessageOutcome[]
+  /** Messages the chatbot answered in this run (their replies wait in the outbox). */
+  botAnswers: number
 }
 
 /** What the webhook already has in hand, to skip loading and parsing it again. */
@@ -41,11 +46,11 @@ export function normalizeLedgerPayload(row: Pick<LedgerRow, 'provider' | 'payloa
 }
 
 export async function processLedgerEvent(deps: IngestDeps, row: LedgerRow, known: KnownContext = {}): Promise<ProcessResult> {
-  if (FINISHED.has(row.status)) return { eventId: row.id, status: row.status, outcomes: [] }
+  if (FINISHED.has(row.status)) return { eventId: row.id, status: row.status, outcomes: [], botAnswers: 0 }
   const now = deps.now?.() ?? new Date()
   const ctx: ApplyContext = { deps, row, attempt: row.attempts + 1, now }
 
-  let outcomes: EventOutcome[]
+  let outcomes: MessageOutcome[]
   try {
     const channel = known.channel ?? (row.channel_id ? await loadChannelById(deps.service, row.channel_id) : null)
     outcomes = channel
@@ -66,14 +71,14 @@ export async function processLedgerEvent(deps: IngestDeps, row: LedgerRow, known
     if (stripped !== null) fields.payload = stripped
   }
   await updateLedgerEvent(deps.service, row.id, fields)
-  return { eventId: row.id, status: update.status, outcomes }
+  return { eventId: row.id, status: update.status, outcomes, botAnswers: outcomes.reduce((total, outcome) => total + (outcome.bot?.answered ?? 0), 0) }
 }
 
-async function applyAll(ctx: ApplyContext, primary: ChannelConfig, events: NormalizedEvent[]): Promise<EventOutcome[]> {
+async function applyAll(ctx: ApplyContext, primary: ChannelConfig, events: NormalizedEvent[]): Promise<MessageOutcome[]> {
   const channels = new ChannelResolver(ctx, primary)
-  const outcomes: EventOutcome[] = []
+  const outcomes: MessageOutcome[] = []
   for (const event of events) {
-    let outcome: EventOutcome
+    let outcome: MessageOutcome
     try {
       const channel = await channels.forEvent(event)
       outcome = typeof channel === 'string' ? { result: 'ignored', event, reason: channel } : await applyOne(ctx, channel, event)
@@ -87,7 +92,7 @@ async function applyAll(ctx: ApplyContext, primary: ChannelConfig, events: Norma
   return outcomes
 }
 
-function applyOne(ctx: ApplyContext, channel: ChannelConfig, event: NormalizedEvent): Promise<EventOutcome> {
+function applyOne(ctx: ApplyContext, channel: ChannelConfig, event: NormalizedEvent): Promise<MessageOutcome> {
   switch (event.type) {
     case 'message':
       return applyMessage(ctx, channel, event)
