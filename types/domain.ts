@@ -156,7 +156,7 @@ export interface QuickReply {
 
 export type TicketEventType
   = | 'created' | 'queued' | 'accepted' | 'transferred' | 'closed' | 'reopened' | 'rating_requested' | 'rated'
-    | 'rating_expired' | 'low_rating_flagged'
+    | 'rating_expired' | 'low_rating_flagged' | 'rating_invalid' | 'inactivity_warned'
 
 export interface TicketEvent {
   id: number

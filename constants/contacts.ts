@@ -1,0 +1,123 @@
+/** pt-BR texts of the contacts screens (list, profile, edit, history, reopen) and of the search. */
+
+export const CONTACT_LIST_LABELS = {
+  title: 'Contatos',
+  subtitle: 'Todos que já escreveram para a empresa.',
+  search: 'Buscar contato',
+  searchPlaceholder: 'Buscar por nome ou telefone',
+  searchHint: 'Digite pelo menos 2 caracteres.',
+  empty: 'Nenhum contato ainda.',
+  emptySearch: (query: string) => `Nenhum contato encontrado para “${query}”.`,
+  loadError: 'Não foi possível carregar os contatos.',
+  retry: 'Tentar novamente',
+  loadingMore: 'Carregando mais…',
+  end: 'Fim da lista',
+  blocked: 'Bloqueado',
+  lastMessage: 'Última mensagem',
+  neverWrote: 'Sem conversas',
+  selectHint: 'Escolha um contato para ver os dados e o histórico.',
+} as const
+
+export const CONTACT_PROFILE_LABELS = {
+  phone: 'Telefone',
+  whatsappName: 'Nome no WhatsApp',
+  email: 'E-mail',
+  cpf: 'CPF',
+  notes: 'Observações',
+  tags: 'Etiquetas',
+  extraFields: 'Campos extras',
+  since: 'Contato desde',
+  none: '—',
+  edit: 'Editar contato',
+  reopen: 'Reabrir conversa',
+  blockedNotice: 'Contato bloqueado: as mensagens dele são guardadas, mas não abrem atendimento.',
+  loadError: 'Não foi possível carregar o contato.',
+  close: 'Fechar',
+} as const
+
+export const CONTACT_EDIT_LABELS = {
+  title: 'Editar contato',
+  name: 'Nome',
+  namePlaceholder: 'Nome salvo no Atende',
+  nameHint: (whatsappName: string) => `Em branco, aparece o nome do WhatsApp: ${whatsappName}`,
+  nameTooLong: 'O nome pode ter no máximo 120 caracteres.',
+  email: 'E-mail',
+  emailInvalid: 'Informe um e-mail válido.',
+  cpf: 'CPF',
+  cpfInvalid: 'CPF inválido: confira os números.',
+  notes: 'Observações',
+  notesPlaceholder: 'Informações úteis para a equipe (visíveis só internamente)',
+  notesTooLong: 'As observações podem ter no máximo 5000 caracteres.',
+  extraFields: 'Campos extras',
+  extraKey: 'Campo (ex.: plano)',
+  extraValue: 'Valor',
+  extraDuplicate: (key: string) => `O campo “${key}” aparece mais de uma vez.`,
+  extraKeyMissing: 'Dê um nome a cada campo extra preenchido.',
+  addExtra: 'Adicionar campo',
+  tags: 'Etiquetas',
+  addTag: 'Nova etiqueta',
+  thisContact: 'este contato',
+  blocked: 'Bloquear contato',
+  blockedHint: 'Mensagens de um contato bloqueado são guardadas, mas não abrem atendimento nem recebem respostas.',
+  blockConfirmTitle: 'Bloquear este contato?',
+  blockConfirm: (name: string) =>
+    `${name} não será mais atendido: as mensagens dele serão guardadas, mas não abrirão atendimentos, e nada será enviado a ele.`,
+  blockConfirmYes: 'Bloquear',
+  blockConfirmNo: 'Cancelar',
+  save: 'Salvar',
+  cancel: 'Cancelar',
+  saved: 'Contato atualizado.',
+} as const
+
+export const CONTACT_HISTORY_LABELS = {
+  title: 'Histórico de atendimentos',
+  empty: 'Nenhum atendimento com este contato.',
+  loadError: 'Não foi possível carregar o histórico.',
+  retry: 'Tentar novamente',
+  open: 'Abrir',
+  view: 'Ver conversa',
+  rating: (rating: number) => `Nota ${rating}`,
+} as const
+
+export const REOPEN_LABELS = {
+  title: 'Reabrir conversa',
+  intro: (name: string) => `Um novo atendimento com ${name} será aberto com você, sem passar pelo menu nem pela fila.`,
+  channel: 'Conexão (número da empresa)',
+  channelPlaceholder: 'Escolha a conexão',
+  team: 'Equipe',
+  teamPlaceholder: 'Escolha a equipe',
+  submit: 'Abrir atendimento',
+  cancel: 'Cancelar',
+  blocked: 'Este contato está bloqueado; desbloqueie-o para iniciar uma conversa.',
+  openActive: (number: number) => `Abrir o atendimento #${number}`,
+  success: (number: number) => `Atendimento #${number} aberto.`,
+  cloudWindow: 'Na API oficial da Meta, fora da janela de 24 horas só um modelo aprovado pode iniciar a conversa.',
+} as const
+
+export const SEARCH_LABELS = {
+  // In the conversation
+  inConversation: 'Buscar nesta conversa',
+  inConversationPlaceholder: 'Buscar nesta conversa',
+  counter: (current: number, total: number, more: boolean) => `${current} de ${total}${more ? '+' : ''}`,
+  noHits: 'Nada encontrado',
+  // Hits start at the newest message; "next" walks up the conversation, to older ones.
+  previous: 'Resultado mais recente (Shift+Enter)',
+  next: 'Resultado mais antigo (Enter)',
+  closeSearch: 'Fechar a busca (Esc)',
+  open: 'Buscar (Ctrl+F)',
+  // Global
+  global: 'Buscar em todas as conversas',
+  globalPlaceholder: 'Buscar mensagens (Ctrl+K)',
+  globalTitle: 'Resultados da busca',
+  tooShort: 'Digite pelo menos 2 caracteres para buscar.',
+  hint: 'Dica: use "frase exata" ou -palavra para excluir.',
+  emptyGlobal: (query: string) => `Nenhuma mensagem encontrada para “${query}”.`,
+  loadMore: 'Carregar mais resultados',
+  loadError: 'Não foi possível buscar agora.',
+  retry: 'Tentar novamente',
+  hitsInTicket: (count: number) => (count === 1 ? '1 mensagem' : `${count} mensagens`),
+  inbound: 'Cliente',
+  outbound: 'Equipe',
+  note: 'Nota interna',
+  noContactName: 'Contato sem nome',
+} as const
