@@ -1,4 +1,16 @@
 import { defineConfig } from 'vitest/config'
+import { BaseSequencer, type TestSpecification } from 'vitest/node'
+
+/**
+ * Files run in name order, every time. The browser suite shares one stack and one set of demo tickets
+ * across its files; a fixed order makes a run reproducible (the default order follows the previous run's
+ * timings, which differ between a developer's machine and a clean CI clone).
+ */
+class FileNameSequencer extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    return [...files].sort((left, right) => left.moduleId.localeCompare(right.moduleId))
+  }
+}
 
 /**
  * Four suites, all run by `npm test`:
@@ -12,6 +24,7 @@ import { defineConfig } from 'vitest/config'
 export default defineConfig({
   test: {
     globalSetup: ['tests/setup/global.ts'],
+    sequence: { sequencer: FileNameSequencer },
     projects: [
       {
         test: {
