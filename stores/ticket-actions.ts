@@ -1,4 +1,5 @@
 import * as actionsService from '~/services/ticket-actions'
+import * as messagesService from '~/services/messages'
 import type { Ticket, TicketEvent } from '~/types/domain'
 
 /**
@@ -101,7 +102,11 @@ export const useTicketActionsStore = defineStore('ticket-actions', () => {
   async function close(input: actionsService.CloseInput): Promise<Ticket> {
     closing.value[input.ticketId] = true
     try {
-      return applied(await actionsService.closeTicket(supabase, input))
+      const closed = applied(await actionsService.closeTicket(supabase, input))
+      // close_ticket queues the farewell and the rating prompt; deliver them now rather than at the
+      // scheduler's next sweep (a failure here only leaves them to that sweep).
+      void messagesService.nudgeSender(supabase)
+      return closed
     }
     finally {
       closing.value[input.ticketId] = false
