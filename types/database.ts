@@ -1165,6 +1165,27 @@ export type Database = {
         }
         Returns: Json
       }
+      apply_webhook_bot_decision: {
+        Args: {
+          p_ticket_id: string
+          p_message_id: string
+          p_expected_version: number
+          p_decision: Json
+          p_finish?: Json
+        }
+        Returns: Json
+      }
+      apply_webhook_status: {
+        Args: {
+          p_channel_id: string
+          p_provider_message_id: string
+          p_status: string
+          p_error?: string
+          p_at?: string
+          p_finish?: Json
+        }
+        Returns: Json
+      }
       claim_outbox_batch: {
         Args: {
           p_limit?: number
@@ -1232,6 +1253,16 @@ export type Database = {
         }
         Returns: Json
       }
+      ingest_webhook_message: {
+        Args: {
+          p_channel_id: string
+          p_party: Json
+          p_message: Json
+          p_from_me?: boolean
+          p_finish?: Json
+        }
+        Returns: Json
+      }
       mark_ticket_read: {
         Args: {
           p_ticket_id: string
@@ -1243,6 +1274,16 @@ export type Database = {
         Args: never
         Returns: Database['public']['Tables']['profiles']['Row']
         SetofOptions: { from: '*', to: 'profiles', isOneToOne: true, isSetofReturn: false }
+      }
+      receive_webhook_event: {
+        Args: {
+          p_provider: string
+          p_payload: Json
+          p_raw_body: string
+          p_headers: Json
+          p_channel_key: string
+        }
+        Returns: Json
       }
       record_channel_connection: {
         Args: {

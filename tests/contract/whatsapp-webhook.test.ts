@@ -16,11 +16,11 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import type { QueryResultRow } from 'pg'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { processLedgerEvent } from '../../supabase/functions/_shared/ingest/process-event.ts'
 import { MEDIA_MAX_ATTEMPTS, STATUS_MAX_ATTEMPTS } from '../../supabase/functions/_shared/ingest/outcome.ts'
 import type { LedgerRow } from '../../supabase/functions/_shared/ingest/types.ts'
-import { createWhatsappWebhookHandler } from '../../supabase/functions/whatsapp-webhook/handler.ts'
+import { createWhatsappWebhookHandler, type WebhookDeps } from '../../supabase/functions/whatsapp-webhook/handler.ts'
 import { closeOwnerPool, ownerPool } from '../support/db.ts'
 import { createChannel, createMessage, createTicket, uniqueDigits } from '../support/fixtures.ts'
 import { eventually, getStack, serviceClient } from '../support/stack.ts'
@@ -258,9 +258,26 @@ async function outboundMessage(channelId: string, providerMessageId: string, sta
   return createMessage(ticket, { direction: 'outbound', sender_type: 'agent', status, provider_message_id: providerMessageId, body: 'Podemos agendar a entrega para amanhã?' })
 }
 
-function expectProcessed(answer: Answer, status = 'processed'): number {
-  expect(answer).toEqual({ status: 200, body: { received: true, event_id: expect.any(Number), status } })
-  return answer.body.event_id as number
+/**
+ * The webhook's answer (200, received, the event id), then the ledger row once the webhook's own run has
+ * processed it (after the answer: the answer says `pending`, or already `ignored` for events with nothing
+ * to apply), in `status`. Returns the event id.
+ */
+async function expectProcessed(answer: Answer, status = 'processed'): Promise<number> {
+  expect(answer).toEqual({ status: 200, body: { received: true, event_id: expect.any(Number), status: expect.any(String) } })
+  expect(['pending', status]).toContain(answer.body.status)
+  const eventId = answer.body.event_id as number
+  const row = await settled(eventId)
+  expect({ status: row.status, last_error: row.last_error }).toEqual({ status, last_error: status === 'processed' || status === 'duplicate' ? null : expect.anything() })
+  return eventId
+}
+
+/** The ledger row once the webhook's run (or any run) has recorded its outcome: attempts counted. */
+function settled(eventId: number): Promise<Row> {
+  return eventually(async () => {
+    const row = await ledger(eventId)
+    return row.attempts >= 1 ? row : undefined
+  }, 10_000, `event ${eventId} to be processed`)
 }
 
 /**
@@ -291,7 +308,7 @@ const STATUS_TARGET = '3EB07F687BA29993B52BA3'
 const evolutionCases: Record<string, { arrange?: (c: EvolutionCase) => Promise<void>, check: (c: EvolutionCase, answer: Answer) => Promise<void> }> = {
   'messages-upsert-text.json': {
     check: async ({ channel, who }, answer) => {
-      const eventId = expectProcessed(answer)
+      const eventId = await expectProcessed(answer)
       const message = await messageOf(channel.id, '3A5D1C0E2F4B6A8C9D0E')
       expect(message).toMatchObject({
         direction: 'inbound', sender_type: 'contact', kind: 'text', body: 'Olá, preciso de ajuda com meu pedido #4521',
@@ -310,7 +327,7 @@ const evolutionCases: Record<string, { arrange?: (c: EvolutionCase) => Promise<v
   },
   'messages-upsert-text-lid-2.3.6.json': {
     check: async ({ channel, who }, answer) => {
-      expectProcessed(answer)
+      await expectProcessed(answer)
       const message = await messageOf(channel.id, '3A9F00C1D2E3F4A5B6C7')
       expect(message).toMatchObject({ kind: 'text', body: 'Oi, vocês entregam no sábado?' })
       expect(await identitiesOf(message.contact_id)).toEqual([`lid:${who.lid}`, `phone:${who.phoneWithoutNine}`, `phone:${who.phone}`])
@@ -318,7 +335,7 @@ const evolutionCases: Record<string, { arrange?: (c: EvolutionCase) => Promise<v
   },
   'messages-upsert-text-lid-2.3.7.json': {
     check: async ({ channel, who }, answer) => {
-      expectProcessed(answer)
+      await expectProcessed(answer)
       const message = await messageOf(channel.id, '3A9F00C1D2E3F4A5B6C7')
       expect(await contactOf(message)).toMatchObject({ phone: who.phone })
       expect(await identitiesOf(message.contact_id)).toEqual([`phone:${who.phoneWithoutNine}`, `phone:${who.phone}`])
@@ -329,7 +346,7 @@ const evolutionCases: Record<string, { arrange?: (c: EvolutionCase) => Promise<v
       c.outbound = await outboundMessage(c.channel.id, STATUS_TARGET)
     },
     check: async ({ channel, outbound }, answer) => {
-      expectProcessed(answer)
+      await expectProcessed(answer)
       expect(await messageOf(channel.id, '3A11B2C3D4E5F6A7B8C9')).toMatchObject({
         kind: 'text', body: 'Sim, pode ser amanhã à tarde', quoted_provider_message_id: STATUS_TARGET, quoted_message_id: outbound!.id,
       })
@@ -337,7 +354,7 @@ const evolutionCases: Record<string, { arrange?: (c: EvolutionCase) => Promise<v
   },
   'messages-upsert-image.json': {
     check: async ({ channel }, answer) => {
-      expectProcessed(answer)
+      await expectProcessed(answer)
       const message = await messageOf(channel.id, '3A7C2E9F1B3D5A7C9E1F')
       const path = `inbound/${channel.id}/2025-10/3A7C2E9F1B3D5A7C9E1F.jpg`
       expect(message).toMatchObject({ kind: 'image', body: 'Foto do produto com defeito', media_path: path, media_mime: 'image/jpeg', media_size: String(fileBytes('3A7C2E9F1B3D5A7C9E1F').length) })
@@ -348,7 +365,7 @@ const evolutionCases: Record<string, { arrange?: (c: EvolutionCase) => Promise<v
   },
   'messages-upsert-image-base64.json': {
     check: async ({ channel, body }, answer) => {
-      const eventId = expectProcessed(answer)
+      const eventId = await expectProcessed(answer)
       const path = `inbound/${channel.id}/2025-10/3A7C2E9F1B3D5A7C9E1F.jpg`
       expect(await messageOf(channel.id, '3A7C2E9F1B3D5A7C9E1F')).toMatchObject({ kind: 'image', media_path: path, media_mime: 'image/jpeg' })
       const inline = (JSON.parse(body) as Row).data.message.base64 as string
@@ -360,7 +377,7 @@ const evolutionCases: Record<string, { arrange?: (c: EvolutionCase) => Promise<v
   },
   'messages-upsert-audio-ptt.json': {
     check: async ({ channel }, answer) => {
-      expectProcessed(answer)
+      await expectProcessed(answer)
       const path = `inbound/${channel.id}/2025-10/3A2B4C6D8E0F1A3B5C7D.ogg`
       expect(await messageOf(channel.id, '3A2B4C6D8E0F1A3B5C7D')).toMatchObject({
         kind: 'audio', body: null, is_voice_note: true, media_duration_seconds: '7.00', media_mime: 'audio/ogg; codecs=opus', media_path: path,
@@ -370,7 +387,7 @@ const evolutionCases: Record<string, { arrange?: (c: EvolutionCase) => Promise<v
   },
   'messages-upsert-document.json': {
     check: async ({ channel }, answer) => {
-      expectProcessed(answer)
+      await expectProcessed(answer)
       const id = 'AB12CD34EF56AB78CD90EF12AB34CD56'
       const message = await messageOf(channel.id, id)
       expect(message).toMatchObject({ kind: 'document', body: 'Segue a nota', media_name: 'nota-fiscal-4521.pdf', media_mime: 'application/pdf', media_path: `inbound/${channel.id}/2025-10/${id}.pdf` })
@@ -379,7 +396,7 @@ const evolutionCases: Record<string, { arrange?: (c: EvolutionCase) => Promise<v
   },
   'messages-upsert-location.json': {
     check: async ({ channel }, answer) => {
-      expectProcessed(answer)
+      await expectProcessed(answer)
       expect(await messageOf(channel.id, '3A66C0FFEE1234567890')).toMatchObject({
         kind: 'location', body: null, location: { latitude: -23.561414, longitude: -46.655881, name: 'Av. Paulista, 1578', address: 'Bela Vista, São Paulo - SP', url: null },
       })
@@ -387,10 +404,10 @@ const evolutionCases: Record<string, { arrange?: (c: EvolutionCase) => Promise<v
   },
   'messages-upsert-fromme-phone.json': {
     arrange: async ({ channel, who }) => {
-      expectProcessed(await postEvolution(channel, evolutionBody('messages-upsert-text.json', channel, who)))
+      await expectProcessed(await postEvolution(channel, evolutionBody('messages-upsert-text.json', channel, who)))
     },
     check: async ({ channel }, answer) => {
-      expectProcessed(answer)
+      await expectProcessed(answer)
       const customerMessage = await messageOf(channel.id, '3A5D1C0E2F4B6A8C9D0E')
       const typed = await messageOf(channel.id, '3AF0E1D2C3B4A5968778')
       expect(typed).toMatchObject({
@@ -403,7 +420,7 @@ const evolutionCases: Record<string, { arrange?: (c: EvolutionCase) => Promise<v
   },
   'send-message-api-echo.json': {
     check: async ({ channel }, answer) => {
-      const eventId = expectProcessed(answer, 'ignored')
+      const eventId = await expectProcessed(answer, 'ignored')
       expect(await ledger(eventId)).toMatchObject({ status: 'ignored', event_type: 'send.message', provider_message_id: STATUS_TARGET, last_error: expect.stringContaining('echo') })
       expect(await countMessages(channel.id, STATUS_TARGET)).toBe(0)
     },
@@ -413,7 +430,7 @@ const evolutionCases: Record<string, { arrange?: (c: EvolutionCase) => Promise<v
       c.outbound = await outboundMessage(c.channel.id, STATUS_TARGET)
     },
     check: async ({ channel }, answer) => {
-      expectProcessed(answer)
+      await expectProcessed(answer)
       expect(await messageOf(channel.id, STATUS_TARGET)).toMatchObject({ status: 'delivered', status_error: null })
     },
   },
@@ -422,13 +439,13 @@ const evolutionCases: Record<string, { arrange?: (c: EvolutionCase) => Promise<v
       c.outbound = await outboundMessage(c.channel.id, STATUS_TARGET, 'delivered')
     },
     check: async ({ channel }, answer) => {
-      expectProcessed(answer)
+      await expectProcessed(answer)
       expect((await messageOf(channel.id, STATUS_TARGET)).status).toBe('read')
     },
   },
   'messages-delete.json': {
     check: async (_c, answer) => {
-      const eventId = expectProcessed(answer, 'ignored')
+      const eventId = await expectProcessed(answer, 'ignored')
       expect((await ledger(eventId)).last_error).toContain('deletions are not applied')
     },
   },
@@ -438,14 +455,14 @@ const evolutionCases: Record<string, { arrange?: (c: EvolutionCase) => Promise<v
       await ownerPool().query('insert into public.channel_qr_codes (channel_id, qr_code) values ($1, $2)', [channel.id, '2@old'])
     },
     check: async ({ channel }, answer) => {
-      expectProcessed(answer)
+      await expectProcessed(answer)
       expect(await channelRow(channel.id)).toMatchObject({ connection_state: 'connected', state_reason: null, phone_number: '5511912345678' })
       expect(await first('select 1 from public.channel_qr_codes where channel_id = $1', [channel.id])).toBeUndefined()
     },
   },
   'connection-update-connecting.json': {
     check: async ({ channel }, answer) => {
-      expectProcessed(answer)
+      await expectProcessed(answer)
       expect((await channelRow(channel.id)).connection_state).toBe('connecting')
     },
   },
@@ -454,19 +471,19 @@ const evolutionCases: Record<string, { arrange?: (c: EvolutionCase) => Promise<v
       await ownerPool().query(`update public.channels set connection_state = 'connected', phone_number = '5511912345678' where id = $1`, [channel.id])
     },
     check: async ({ channel }, answer) => {
-      expectProcessed(answer)
+      await expectProcessed(answer)
       expect(await channelRow(channel.id)).toMatchObject({ connection_state: 'disconnected', state_reason: 'Sessão encerrada no celular (desconectado)', phone_number: '5511912345678' })
     },
   },
   'connection-update-refused.json': {
     check: async ({ channel }, answer) => {
-      expectProcessed(answer)
+      await expectProcessed(answer)
       expect(await channelRow(channel.id)).toMatchObject({ connection_state: 'error', state_reason: expect.stringContaining('Reconectar') })
     },
   },
   'qrcode-updated.json': {
     check: async ({ channel, body }, answer) => {
-      const eventId = expectProcessed(answer)
+      const eventId = await expectProcessed(answer)
       const qr = (await first('select * from public.channel_qr_codes where channel_id = $1', [channel.id]))!
       expect(qr.qr_code).toBe((JSON.parse(body) as Row).data.qrcode.code)
       expect(qr.expires_at.getTime() - (await ledger(eventId)).received_at.getTime()).toBe(45_000)
@@ -496,7 +513,7 @@ async function cloudMedia(c: CloudCase, name: string, mediaId: string, extension
 const cloudCases: Record<string, { arrange?: (c: CloudCase) => Promise<void>, check: (c: CloudCase, answer: Answer) => Promise<void> }> = {
   'text.json': {
     check: async (c, answer) => {
-      const eventId = expectProcessed(answer)
+      const eventId = await expectProcessed(answer)
       const message = await messageOf(c.channel.id, cloudId('text.json'))
       expect(message).toMatchObject({ direction: 'inbound', kind: 'text', body: 'Olá, preciso de ajuda com meu pedido #4521', provider_timestamp: new Date(1761057612 * 1000) })
       expect(await contactOf(message)).toMatchObject({ phone: c.who.phone, whatsapp_name: 'Maria Souza' })
@@ -510,43 +527,43 @@ const cloudCases: Record<string, { arrange?: (c: CloudCase) => Promise<void>, ch
       c.outbound = await outboundMessage(c.channel.id, CLOUD_SENT)
     },
     check: async (c, answer) => {
-      expectProcessed(answer)
+      await expectProcessed(answer)
       expect(await messageOf(c.channel.id, cloudId('reply-text.json'))).toMatchObject({ body: 'Sim, pode ser amanhã à tarde', quoted_message_id: c.outbound!.id, quoted_provider_message_id: CLOUD_SENT })
     },
   },
   'image.json': {
     check: async (c, answer) => {
-      expectProcessed(answer)
+      await expectProcessed(answer)
       expect(await cloudMedia(c, 'image.json', '1003383421387256', 'jpg')).toMatchObject({ kind: 'image', body: 'Foto do produto com defeito', media_mime: 'image/jpeg' })
     },
   },
   'audio-voice.json': {
     check: async (c, answer) => {
-      expectProcessed(answer)
+      await expectProcessed(answer)
       expect(await cloudMedia(c, 'audio-voice.json', '1219430229870145', 'ogg')).toMatchObject({ kind: 'audio', is_voice_note: true, media_mime: 'audio/ogg; codecs=opus' })
     },
   },
   'document.json': {
     check: async (c, answer) => {
-      expectProcessed(answer)
+      await expectProcessed(answer)
       expect(await cloudMedia(c, 'document.json', '789012345678901', 'pdf')).toMatchObject({ kind: 'document', body: 'Segue a nota', media_name: 'nota-fiscal-4521.pdf', media_mime: 'application/pdf' })
     },
   },
   'video.json': {
     check: async (c, answer) => {
-      expectProcessed(answer)
+      await expectProcessed(answer)
       expect(await cloudMedia(c, 'video.json', '456789012345678', 'mp4')).toMatchObject({ kind: 'video', body: 'Vídeo mostrando o problema', media_mime: 'video/mp4' })
     },
   },
   'sticker.json': {
     check: async (c, answer) => {
-      expectProcessed(answer)
+      await expectProcessed(answer)
       expect(await cloudMedia(c, 'sticker.json', '987654321098765', 'webp')).toMatchObject({ kind: 'sticker', body: null, media_mime: 'image/webp' })
     },
   },
   'location.json': {
     check: async (c, answer) => {
-      expectProcessed(answer)
+      await expectProcessed(answer)
       expect(await messageOf(c.channel.id, cloudId('location.json'))).toMatchObject({
         kind: 'location', location: { latitude: -23.561414, longitude: -46.655881, name: 'MASP', address: 'Av. Paulista, 1578 - Bela Vista, São Paulo - SP', url: null },
       })
@@ -554,7 +571,7 @@ const cloudCases: Record<string, { arrange?: (c: CloudCase) => Promise<void>, ch
   },
   'contacts.json': {
     check: async (c, answer) => {
-      expectProcessed(answer)
+      await expectProcessed(answer)
       const message = await messageOf(c.channel.id, cloudId('contacts.json'))
       expect(message).toMatchObject({ kind: 'contact', contact_cards: [{ display_name: 'Carlos Lima', phones: [{ phone: '+55 21 99887-7665', wa_id: '5521998877665', type: 'CELL' }], vcard: null }] })
       expect(await previewOf(message)).toBe('👤 Contato')
@@ -562,7 +579,7 @@ const cloudCases: Record<string, { arrange?: (c: CloudCase) => Promise<void>, ch
   },
   'interactive-button-reply.json': {
     check: async (c, answer) => {
-      expectProcessed(answer)
+      await expectProcessed(answer)
       expect(await messageOf(c.channel.id, cloudId('interactive-button-reply.json'))).toMatchObject({
         kind: 'text', body: 'Sim, resolvido', quoted_provider_message_id: 'wamid.HBgNNTUxMTk4NzY1NDMyMRUCABEYEkJVVFRPTlNfTVNHXzAwMDAxAA==', quoted_message_id: null,
       })
@@ -570,13 +587,13 @@ const cloudCases: Record<string, { arrange?: (c: CloudCase) => Promise<void>, ch
   },
   'interactive-list-reply.json': {
     check: async (c, answer) => {
-      expectProcessed(answer)
+      await expectProcessed(answer)
       expect(await messageOf(c.channel.id, cloudId('interactive-list-reply.json'))).toMatchObject({ kind: 'text', body: 'Financeiro' })
     },
   },
   'template-button-reply.json': {
     check: async (c, answer) => {
-      expectProcessed(answer)
+      await expectProcessed(answer)
       expect(await messageOf(c.channel.id, cloudId('template-button-reply.json'))).toMatchObject({ kind: 'text', body: 'Reabrir atendimento' })
     },
   },
@@ -585,7 +602,7 @@ const cloudCases: Record<string, { arrange?: (c: CloudCase) => Promise<void>, ch
       c.outbound = await outboundMessage(c.channel.id, CLOUD_SENT, 'pending')
     },
     check: async (c, answer) => {
-      const eventId = expectProcessed(answer)
+      const eventId = await expectProcessed(answer)
       expect(await messageOf(c.channel.id, CLOUD_SENT)).toMatchObject({ status: 'sent', status_updated_at: new Date(1761057991 * 1000) })
       expect((await ledger(eventId)).event_type).toBe('status')
     },
@@ -595,7 +612,7 @@ const cloudCases: Record<string, { arrange?: (c: CloudCase) => Promise<void>, ch
       c.outbound = await outboundMessage(c.channel.id, CLOUD_SENT)
     },
     check: async (c, answer) => {
-      expectProcessed(answer)
+      await expectProcessed(answer)
       expect(await messageOf(c.channel.id, CLOUD_SENT)).toMatchObject({ status: 'delivered', status_updated_at: new Date(1761057993 * 1000) })
     },
   },
@@ -604,7 +621,7 @@ const cloudCases: Record<string, { arrange?: (c: CloudCase) => Promise<void>, ch
       c.outbound = await outboundMessage(c.channel.id, CLOUD_SENT, 'delivered')
     },
     check: async (c, answer) => {
-      expectProcessed(answer)
+      await expectProcessed(answer)
       expect((await messageOf(c.channel.id, CLOUD_SENT)).status).toBe('read')
     },
   },
@@ -613,7 +630,7 @@ const cloudCases: Record<string, { arrange?: (c: CloudCase) => Promise<void>, ch
       c.outbound = await outboundMessage(c.channel.id, 'wamid.HBgNNTUxMTk4NzY1NDMyMRUCABEYEk1FRElBX1VSTF80MDRfX18A')
     },
     check: async (c, answer) => {
-      expectProcessed(answer)
+      await expectProcessed(answer)
       expect(await messageOf(c.channel.id, 'wamid.HBgNNTUxMTk4NzY1NDMyMRUCABEYEk1FRElBX1VSTF80MDRfX18A')).toMatchObject({
         status: 'failed', status_error: 'A Meta não conseguiu usar o arquivo: verifique o link, o formato e o tamanho da mídia. (erro 131014)',
       })
@@ -653,13 +670,13 @@ describe('contact identity', () => {
   it('@lid: the 2.3.6 shape, the 2.3.7 re-delivery of the same message and a later @lid-only message are one contact', async () => {
     const channel = await evolutionChannel()
     const who = persona()
-    expectProcessed(await postEvolution(channel, evolutionBody('messages-upsert-text-lid-2.3.6.json', channel, who)))
-    expectProcessed(await postEvolution(channel, evolutionBody('messages-upsert-text-lid-2.3.7.json', channel, who)), 'duplicate')
+    await expectProcessed(await postEvolution(channel, evolutionBody('messages-upsert-text-lid-2.3.6.json', channel, who)))
+    await expectProcessed(await postEvolution(channel, evolutionBody('messages-upsert-text-lid-2.3.7.json', channel, who)), 'duplicate')
     const lidOnly = edit(evolutionBody('messages-upsert-text-lid-2.3.6.json', channel, who), (json) => {
       json.data.key = { remoteJid: who.lid, fromMe: false, id: '3A00LIDONLY000000001', addressingMode: 'lid' }
       json.data.message.conversation = 'Alguém aí?'
     })
-    expectProcessed(await postEvolution(channel, lidOnly))
+    await expectProcessed(await postEvolution(channel, lidOnly))
 
     const original = await messageOf(channel.id, '3A9F00C1D2E3F4A5B6C7')
     const later = await messageOf(channel.id, '3A00LIDONLY000000001')
@@ -672,9 +689,9 @@ describe('contact identity', () => {
     const evolution = await evolutionChannel()
     const cloud = await cloudChannel()
     const who = persona()
-    expectProcessed(await postEvolution(evolution, evolutionBody('messages-upsert-text.json', evolution, who, who.phoneWithoutNine)))
-    expectProcessed(await postEvolution(evolution, evolutionBody('messages-upsert-location.json', evolution, who)))
-    expectProcessed(await postCloud(cloud, cloudBody('text.json', cloud, who)))
+    await expectProcessed(await postEvolution(evolution, evolutionBody('messages-upsert-text.json', evolution, who, who.phoneWithoutNine)))
+    await expectProcessed(await postEvolution(evolution, evolutionBody('messages-upsert-location.json', evolution, who)))
+    await expectProcessed(await postCloud(cloud, cloudBody('text.json', cloud, who)))
 
     const oldForm = await messageOf(evolution.id, '3A5D1C0E2F4B6A8C9D0E')
     const newForm = await messageOf(evolution.id, '3A66C0FFEE1234567890')
@@ -692,8 +709,8 @@ describe('duplicated and reordered deliveries', () => {
   it('the same body twice: stored once, the second delivery recorded as a duplicate', async () => {
     const channel = await evolutionChannel()
     const body = evolutionBody('messages-upsert-image-base64.json', channel, persona())
-    expectProcessed(await postEvolution(channel, body))
-    const again = expectProcessed(await postEvolution(channel, body), 'duplicate')
+    await expectProcessed(await postEvolution(channel, body))
+    const again = await expectProcessed(await postEvolution(channel, body), 'duplicate')
     expect(await countMessages(channel.id, '3A7C2E9F1B3D5A7C9E1F')).toBe(1)
     // The duplicate's copy of the file is not kept in the ledger either.
     expect((await ledger(again)).payload.data.message.base64).toBe('[base64 removido após o processamento]')
@@ -704,7 +721,8 @@ describe('duplicated and reordered deliveries', () => {
     const body = cloudBody('image.json', channel, persona())
     const answers = await Promise.all(Array.from({ length: 5 }, () => postCloud(channel, body)))
     expect(answers.map(answer => answer.status)).toEqual([200, 200, 200, 200, 200])
-    expect(answers.map(answer => answer.body.status).sort()).toEqual(['duplicate', 'duplicate', 'duplicate', 'duplicate', 'processed'])
+    const rows = await Promise.all(answers.map(answer => settled(answer.body.event_id as number)))
+    expect(rows.map(row => row.status).sort()).toEqual(['duplicate', 'duplicate', 'duplicate', 'duplicate', 'processed'])
     expect(await countMessages(channel.id, cloudId('image.json'))).toBe(1)
     const message = await messageOf(channel.id, cloudId('image.json'))
     expect((await first('select count(*)::int as n from public.tickets where channel_id = $1', [channel.id]))!.n).toBe(1)
@@ -718,9 +736,9 @@ describe('duplicated and reordered deliveries', () => {
     const reply = edit(cloudBody('reply-text.json', channel, who), (json) => {
       json.entry[0].changes[0].value.messages[0].context = { from: who.phone, id: cloudId('text.json') }
     })
-    expectProcessed(await postCloud(channel, reply))
+    await expectProcessed(await postCloud(channel, reply))
     expect((await messageOf(channel.id, cloudId('reply-text.json'))).quoted_message_id).toBeNull()
-    expectProcessed(await postCloud(channel, original))
+    await expectProcessed(await postCloud(channel, original))
     const [replyRow, originalRow] = [await messageOf(channel.id, cloudId('reply-text.json')), await messageOf(channel.id, cloudId('text.json'))]
     expect(replyRow.quoted_message_id).toBe(originalRow.id)
     expect(replyRow.ticket_id).toBe(originalRow.ticket_id)
@@ -736,9 +754,9 @@ describe('duplicated and reordered deliveries', () => {
       delete message.text
       message.reaction = { message_id: cloudId('location.json'), emoji: '👍' }
     })
-    expectProcessed(await postCloud(channel, cloudBody('text.json', channel, who)))
-    expectProcessed(await postCloud(channel, reaction))
-    expectProcessed(await postCloud(channel, cloudBody('location.json', channel, who)))
+    await expectProcessed(await postCloud(channel, cloudBody('text.json', channel, who)))
+    await expectProcessed(await postCloud(channel, reaction))
+    await expectProcessed(await postCloud(channel, cloudBody('location.json', channel, who)))
     expect(await messageOf(channel.id, 'wamid.REACTION-1')).toMatchObject({
       kind: 'reaction', reaction_emoji: '👍', reaction_to_message_id: (await messageOf(channel.id, cloudId('location.json'))).id,
     })
@@ -747,7 +765,7 @@ describe('duplicated and reordered deliveries', () => {
   it('a status before the send is recorded: waits (pending), then applies when the scheduler re-runs it', async () => {
     const channel = await evolutionChannel()
     const answer = await postEvolution(channel, evolutionBody('messages-update-read.json', channel, persona()))
-    const eventId = expectProcessed(answer, 'pending')
+    const eventId = await expectProcessed(answer, 'pending')
     const waiting = await ledger(eventId)
     expect(waiting).toMatchObject({ status: 'pending', attempts: 1, last_error: expect.stringContaining('not stored yet'), processed_at: null })
     expect(waiting.next_attempt_at.getTime() - Date.now()).toBeGreaterThan(5_000)
@@ -761,7 +779,7 @@ describe('duplicated and reordered deliveries', () => {
 
   it('a status for a message that never shows up is ignored, with the reason, after its last attempt', async () => {
     const channel = await cloudChannel()
-    const eventId = expectProcessed(await postCloud(channel, cloudBody('status-delivered.json', channel, persona())), 'pending')
+    const eventId = await expectProcessed(await postCloud(channel, cloudBody('status-delivered.json', channel, persona())), 'pending')
     await ownerPool().query('update public.provider_events set attempts = $2 where id = $1', [eventId, STATUS_MAX_ATTEMPTS - 1])
     const result = await processLedgerEvent({ service: serviceClient() }, await claim(eventId))
     expect(result.status).toBe('ignored')
@@ -786,7 +804,7 @@ describe('channel state from events the scheduler runs late', () => {
     expect((await processLedgerEvent({ service: serviceClient() }, await claim(connecting))).status).toBe('processed')
     expect((await channelRow(channel.id)).connection_state).toBe('connecting')
 
-    expectProcessed(await postEvolution(channel, evolutionBody('connection-update-open.json', channel, persona())))
+    await expectProcessed(await postEvolution(channel, evolutionBody('connection-update-open.json', channel, persona())))
     const close = await lateEvent(channel, evolutionBody('connection-update-close.json', channel, persona()), 30)
     expect((await processLedgerEvent({ service: serviceClient() }, await claim(close))).status).toBe('ignored')
     expect((await ledger(close)).last_error).toContain('stale disconnected state')
@@ -806,7 +824,7 @@ describe('channel state from events the scheduler runs late', () => {
     const body = edit(evolutionBody('qrcode-updated.json', channel, persona()), (json) => {
       json.data = { message: 'QR code limit reached, please login again', statusCode: 500 }
     })
-    expectProcessed(await postEvolution(channel, body))
+    await expectProcessed(await postEvolution(channel, body))
     expect(await channelRow(channel.id)).toMatchObject({ connection_state: 'disconnected', state_reason: 'O QR Code expirou sem ser lido; clique em Reconectar.' })
   })
 })
@@ -824,12 +842,12 @@ describe('groups and the allow-list', () => {
     const group = `1203630${uniqueDigits(11)}@g.us`
     const who = persona()
     const closed = await evolutionChannel()
-    const eventId = expectProcessed(await postEvolution(closed, groupBody(closed, who, group)), 'ignored')
+    const eventId = await expectProcessed(await postEvolution(closed, groupBody(closed, who, group)), 'ignored')
     expect((await ledger(eventId)).last_error).toContain('group')
     expect(await countMessages(closed.id, '3AGROUP0000000000001')).toBe(0)
 
     const open = await evolutionChannel({ accept_group_messages: true })
-    expectProcessed(await postEvolution(open, groupBody(open, who, group)))
+    await expectProcessed(await postEvolution(open, groupBody(open, who, group)))
     const message = await messageOf(open.id, '3AGROUP0000000000001')
     expect(message.body).toBe('Maria Souza: Olá, preciso de ajuda com meu pedido #4521')
     expect(await identitiesOf(message.contact_id)).toEqual([`group:${group}`])
@@ -841,19 +859,91 @@ describe('groups and the allow-list', () => {
     const body = edit(evolutionBody('messages-upsert-text.json', channel, persona()), (json) => {
       json.data.key = { remoteJid: 'status@broadcast', fromMe: false, id: '3ASTATUS000000000001', participant: `${FIXTURE_PHONE}@s.whatsapp.net` }
     })
-    const eventId = expectProcessed(await postEvolution(channel, body), 'ignored')
+    const eventId = await expectProcessed(await postEvolution(channel, body), 'ignored')
     expect((await ledger(eventId)).last_error).toContain('Status')
   })
 
   it('in test mode serves only allowed numbers, matching the 9th digit either way', async () => {
     const allowed = persona()
     const channel = await cloudChannel({ allowed_phones: [allowed.phoneWithoutNine] })
-    expectProcessed(await postCloud(channel, cloudBody('text.json', channel, allowed)))
+    await expectProcessed(await postCloud(channel, cloudBody('text.json', channel, allowed)))
     const stranger = persona()
-    const eventId = expectProcessed(await postCloud(channel, cloudBody('location.json', channel, stranger)), 'ignored')
+    const eventId = await expectProcessed(await postCloud(channel, cloudBody('location.json', channel, stranger)), 'ignored')
     expect((await ledger(eventId)).last_error).toContain(`phone ${stranger.phone} is not in the channel's allow-list`)
     expect(await countMessages(channel.id, cloudId('location.json'))).toBe(0)
     expect(await first('select 1 from public.contact_identities where kind = $1 and value = $2', ['phone', stranger.phone])).toBeUndefined()
+  })
+})
+
+describe('answered once stored and authenticated, processed after the answer', () => {
+  /** The handler as index.ts wires it, with the work after the answer captured instead of left running. */
+  function handlerWithBackground(deps: Partial<WebhookDeps> = {}) {
+    const tasks: Promise<void>[] = []
+    const handler = createWhatsappWebhookHandler({ service: serviceClient(), background: task => void tasks.push(task), ...deps })
+    const post = async (channel: EvolutionChannel, body: string, secret = channel.secret) => answerOf(await handler(new Request('http://localhost/whatsapp-webhook/evolution', {
+      method: 'POST', headers: { 'content-type': 'application/json', 'x-atende-webhook-secret': secret }, body,
+    })))
+    return { post, tasks }
+  }
+
+  it('the answer comes with the event stored and leased, before the message is; the queued work then stores it', async () => {
+    const channel = await evolutionChannel()
+    const { post, tasks } = handlerWithBackground()
+    const answer = await post(channel, evolutionBody('messages-upsert-text.json', channel, persona()))
+    expect(answer).toEqual({ status: 200, body: { received: true, event_id: expect.any(Number), status: 'pending' } })
+    const eventId = answer.body.event_id as number
+    // Leased: if this run died now, the scheduler would take the event when the lease ends.
+    const stored = await ledger(eventId)
+    expect(stored).toMatchObject({ status: 'pending', channel_id: channel.id, event_type: 'messages.upsert', provider_message_id: '3A5D1C0E2F4B6A8C9D0E' })
+    expect(stored.next_attempt_at.getTime() - Date.now()).toBeGreaterThan(30_000)
+    expect(tasks).toHaveLength(1)
+    await Promise.all(tasks)
+    expect(await ledger(eventId)).toMatchObject({ status: 'processed', attempts: 1, next_attempt_at: null })
+    expect((await messageOf(channel.id, '3A5D1C0E2F4B6A8C9D0E')).body).toBe('Olá, preciso de ajuda com meu pedido #4521')
+  })
+
+  it('with the queue full the answer still comes, and the event is left to the scheduler by its lease', async () => {
+    const channel = await evolutionChannel()
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
+    try {
+      const { post, tasks } = handlerWithBackground({ queue: { concurrency: 1, maxQueued: 0 } })
+      const eventId = (await post(channel, evolutionBody('messages-upsert-text.json', channel, persona()))).body.event_id as number
+      expect(tasks).toHaveLength(0)
+      expect(warn).toHaveBeenCalledWith(expect.stringContaining(`event ${eventId} is left to the scheduler`))
+      expect((await ledger(eventId)).status).toBe('pending')
+      expect((await processLedgerEvent({ service: serviceClient() }, await claim(eventId))).status).toBe('processed')
+      expect(await countMessages(channel.id, '3A5D1C0E2F4B6A8C9D0E')).toBe(1)
+    }
+    finally {
+      warn.mockRestore()
+    }
+  })
+
+  it('a rotated secret works at once; the old one works at most until the isolate\'s copy of the credentials expires', async () => {
+    const channel = await evolutionChannel()
+    let now = Date.now()
+    const { post } = handlerWithBackground({ now: () => new Date(now), channelCacheTtlMs: 5_000 })
+    let serial = 0
+    const body = () => edit(evolutionBody('messages-upsert-text.json', channel, persona()), (json) => {
+      json.data.key.id = `3AROTATE${String(++serial).padStart(12, '0')}`
+    })
+    const rotate = (secret: string) => ownerPool().query('update public.channel_secrets set webhook_secret = $2 where channel_id = $1', [channel.id, secret])
+
+    expect((await post(channel, body())).status).toBe(200)
+    await rotate('segredo-2')
+    // The old secret within the copy's lifetime: still accepted (the documented window)…
+    expect((await post(channel, body())).status).toBe(200)
+    now += 5_000
+    // …and refused once the copy expired, judged on fresh credentials (and recorded as rejected).
+    const refused = await post(channel, body())
+    expect(refused).toMatchObject({ status: 401, body: { code: 'invalid_webhook_secret' } })
+    expect(await ledger(refused.body.details.event_id as number)).toMatchObject({ status: 'rejected', channel_id: channel.id })
+    expect((await post(channel, body(), 'segredo-2')).status).toBe(200)
+
+    // A request with the new secret reloads the copy at once: from then on the old one is refused.
+    await rotate('segredo-3')
+    expect((await post(channel, body(), 'segredo-3')).status).toBe(200)
+    expect((await post(channel, body(), 'segredo-2')).status).toBe(401)
   })
 })
 
@@ -863,7 +953,7 @@ describe('routes', () => {
     const response = await fetch(webhookUrl('evolution/messages-upsert'), {
       method: 'POST', headers: { 'content-type': 'application/json', 'x-atende-webhook-secret': channel.secret }, body: evolutionBody('messages-upsert-text.json', channel, persona()),
     })
-    expectProcessed(await answerOf(response))
+    await expectProcessed(await answerOf(response))
   })
 
   it('other paths and methods get the error model\'s 404 / 405 (nothing to keep: no provider sends there)', async () => {
@@ -973,7 +1063,7 @@ describe('a failure while processing is retried, visible, and never loses the me
     fake.down = true
     let eventId: number
     try {
-      eventId = expectProcessed(await postEvolution(channel, evolutionBody('messages-upsert-document.json', channel, persona())), 'failed')
+      eventId = await expectProcessed(await postEvolution(channel, evolutionBody('messages-upsert-document.json', channel, persona())), 'failed')
     }
     finally {
       fake.down = false
@@ -997,7 +1087,7 @@ describe('a failure while processing is retried, visible, and never loses the me
     const channel = await cloudChannel()
     fake.down = true
     try {
-      const eventId = expectProcessed(await postCloud(channel, cloudBody('image.json', channel, persona())), 'failed')
+      const eventId = await expectProcessed(await postCloud(channel, cloudBody('image.json', channel, persona())), 'failed')
       await ownerPool().query('update public.provider_events set attempts = $2 where id = $1', [eventId, MEDIA_MAX_ATTEMPTS - 1])
       const result = await processLedgerEvent({ service: serviceClient() }, await claim(eventId))
       expect(result.status).toBe('processed')
@@ -1016,7 +1106,7 @@ describe('a failure while processing is retried, visible, and never loses the me
       json.entry[0].changes[0].value.messages[0].image.id = '5550001112223334'
     })
     fake.expired.add('5550001112223334')
-    expectProcessed(await postCloud(channel, body))
+    await expectProcessed(await postCloud(channel, body))
     expect((await messageOf(channel.id, cloudId('image.json'))).body).toMatch(/\[arquivo indisponível: .*HTTP 400\]$/)
   })
 })

@@ -21,10 +21,11 @@ const SESSION_ONLY = ['my_profile']
 
 /** Functions only the edge functions (service role) may call. */
 const SERVICE_ONLY = [
-  'apply_bot_decision', 'apply_message_status', 'apply_rating_answer', 'claim_outbox_batch', 'claim_provider_events',
-  'complete_outbox_send', 'expire_due_ratings', 'expire_rating', 'fail_outbox_send', 'ingest_business_message',
-  'ingest_inbound_message', 'record_channel_connection', 'record_channel_qr', 'record_rating', 'resolve_contact',
-  'resolve_group_contact', 'run_inactivity_rules',
+  'apply_bot_decision', 'apply_message_status', 'apply_rating_answer', 'apply_webhook_bot_decision',
+  'apply_webhook_status', 'claim_outbox_batch', 'claim_provider_events', 'complete_outbox_send',
+  'expire_due_ratings', 'expire_rating', 'fail_outbox_send', 'ingest_business_message', 'ingest_inbound_message',
+  'ingest_webhook_message', 'receive_webhook_event', 'record_channel_connection', 'record_channel_qr',
+  'record_rating', 'resolve_contact', 'resolve_group_contact', 'run_inactivity_rules',
 ]
 
 function expectedAudience(name: string): Audience[] | undefined {

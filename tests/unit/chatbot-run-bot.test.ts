@@ -6,15 +6,25 @@
  */
 import type { SupabaseClient } from '@supabase/supabase-js'
 import { describe, expect, it } from 'vitest'
-import { DEFAULT_TIMEZONE, readBotSettings, readBusinessHours, readMenuOptions, validTimezone } from '../../supabase/functions/_shared/chatbot/context.ts'
+import {
+  botContextFromJson,
+  DEFAULT_TIMEZONE,
+  MissingBotSettingsError,
+  readBotSettings,
+  readBusinessHours,
+  readMenuOptions,
+  validTimezone,
+} from '../../supabase/functions/_shared/chatbot/context.ts'
 import {
   BotContentionError,
   botStateVersion,
   MAX_DECISION_ATTEMPTS,
   menuDecisionToJson,
   ratingDecisionToJson,
+  type KnownForBot,
   runBotForMessage,
   runBotForStoredMessage,
+  ticketFromRow,
 } from '../../supabase/functions/_shared/chatbot/run-bot.ts'
 import type { InboundForBot } from '../../supabase/functions/_shared/chatbot/types.ts'
 import { DatabaseError } from '../../supabase/functions/_shared/ingest/rpc.ts'
@@ -131,7 +141,7 @@ describe('runBotForMessage on a ticket with the bot', () => {
         p_decision: { replies: ['Olá! Bem-vindo.', MENU_TEXT], state: { stage: 'menu', invalid_attempts: 0 }, route: null, close: null },
       },
     }])
-    expect(run).toEqual({ steps: [{ flow: 'menu', ticketId: TICKET, applied: true, reason: null, replies: 2 }], answered: 1 })
+    expect(run).toEqual({ steps: [{ flow: 'menu', ticketId: TICKET, applied: true, reason: null, replies: 2 }], answered: 1, eventFinished: false })
   })
 
   it('routes a valid option to its team with the after-selection text', async () => {
@@ -147,7 +157,7 @@ describe('runBotForMessage on a ticket with the bot', () => {
     const { service, rpcs } = fakeService(baseTables({ bot_state: { stage: 'menu', invalid_attempts: 0, version: 1 } }), () => applied())
     const run = await runBotForMessage({ service, now: () => NOW }, { message_id: MESSAGE, ticket_id: TICKET, ticket_status: 'bot' }, text('#SAIR'))
     expect(rpcs[0]!.args.p_decision).toEqual({ replies: [], state: { stage: 'menu', invalid_attempts: 0 }, route: null, close: { reason: 'customer_keyword' } })
-    expect(run).toEqual({ steps: [{ flow: 'menu', ticketId: TICKET, applied: true, reason: null, replies: 0 }], answered: 1 })
+    expect(run).toEqual({ steps: [{ flow: 'menu', ticketId: TICKET, applied: true, reason: null, replies: 0 }], answered: 1, eventFinished: false })
   })
 
   it('adds the out-of-hours text to the greeting in the channel\'s timezone', async () => {
@@ -194,7 +204,7 @@ describe('runBotForMessage on a ticket with the bot', () => {
   it('reports a message already handled (a re-delivery) without queuing anything', async () => {
     const { service } = fakeService(baseTables({}), () => notApplied('already_handled'))
     const run = await runBotForMessage({ service, now: () => NOW }, { message_id: MESSAGE, ticket_id: TICKET, ticket_status: 'bot' }, text('1'))
-    expect(run).toEqual({ steps: [{ flow: 'menu', ticketId: TICKET, applied: false, reason: 'already_handled', replies: 0 }], answered: 0 })
+    expect(run).toEqual({ steps: [{ flow: 'menu', ticketId: TICKET, applied: false, reason: 'already_handled', replies: 0 }], answered: 0, eventFinished: false })
   })
 
   it('stays out when the ticket left the bot before it could read it', async () => {
@@ -224,7 +234,7 @@ describe('runBotForMessage leaves other conversations alone', () => {
   ])('%s', async (_case, ingest) => {
     const { service, rpcs, reads } = fakeService(baseTables({}), () => applied())
     const run = await runBotForMessage({ service, now: () => NOW }, { message_id: MESSAGE, ticket_id: TICKET, ...ingest }, text('#sair'))
-    expect(run).toEqual({ steps: [], answered: 0 })
+    expect(run).toEqual({ steps: [], answered: 0, eventFinished: false })
     expect(rpcs).toEqual([])
     expect(reads).toEqual([])
   })
@@ -240,7 +250,7 @@ describe('runBotForMessage on a rating answer', () => {
       name: 'apply_rating_answer',
       args: { p_ticket_id: TICKET, p_message_id: MESSAGE, p_decision: { outcome: 'rated', score: 9, replies: ['Obrigado pela nota!'] } },
     }])
-    expect(run).toEqual({ steps: [{ flow: 'rating', ticketId: TICKET, applied: true, reason: null, replies: 1 }], answered: 1 })
+    expect(run).toEqual({ steps: [{ flow: 'rating', ticketId: TICKET, applied: true, reason: null, replies: 1 }], answered: 1, eventFinished: false })
   })
 
   it('re-prompts the first answer that is not a score', async () => {
@@ -296,7 +306,7 @@ describe('runBotForMessage on a rating answer', () => {
     const { service, rpcs } = fakeService(baseTables({ ...pending, rating_status: 'rated' }), () => ({ data: { applied: false, reason: 'already_handled', message_ticket_id: TICKET }, error: null }))
     const run = await runBotForMessage({ service, now: () => NOW }, { message_id: MESSAGE, ticket_id: TICKET, ticket_status: 'closed', rating_pending: true }, text('10'))
     expect(rpcs.map(call => call.name)).toEqual(['apply_rating_answer'])
-    expect(run).toEqual({ steps: [{ flow: 'rating', ticketId: TICKET, applied: false, reason: 'already_handled', replies: 0 }], answered: 0 })
+    expect(run).toEqual({ steps: [{ flow: 'rating', ticketId: TICKET, applied: false, reason: 'already_handled', replies: 0 }], answered: 0, eventFinished: false })
   })
 })
 
@@ -333,7 +343,7 @@ describe('runBotForStoredMessage (a duplicate, or the ledger retrying after a cr
       const tables = baseTables({ status: 'closed', team_id: SUPPORT, rating_status: 'requested', rating_requested_at: '2026-03-10T16:00:00Z' })
       tables.messages = [message]
       const { service, rpcs } = fakeService(tables, () => applied())
-      expect(await runBotForStoredMessage({ service, now: () => NOW }, text('10'))).toEqual({ steps: [], answered: 0 })
+      expect(await runBotForStoredMessage({ service, now: () => NOW }, text('10'))).toEqual({ steps: [], answered: 0, eventFinished: false })
       expect(rpcs).toEqual([])
     }
   })
@@ -343,9 +353,83 @@ describe('runBotForStoredMessage (a duplicate, or the ledger retrying after a cr
       const tables = baseTables({})
       tables.messages = [message]
       const { service, rpcs } = fakeService(tables, () => applied())
-      expect(await runBotForStoredMessage({ service, now: () => NOW }, text('1'))).toEqual({ steps: [], answered: 0 })
+      expect(await runBotForStoredMessage({ service, now: () => NOW }, text('1'))).toEqual({ steps: [], answered: 0, eventFinished: false })
       expect(rpcs).toEqual([])
     }
+  })
+})
+
+describe('with what the webhook already read (ingest_webhook_message)', () => {
+  const context = () => botContextFromJson(CHANNEL, { settings: SETTINGS_ROW, options: OPTION_ROWS, company_timezone: 'America/Sao_Paulo' })
+  const botTicket = (state: Row = {}) => ticketFromRow({ id: TICKET, channel_id: CHANNEL, status: 'bot', bot_state: state, rating_status: null, rating_requested_at: null })!
+  const finish = { event_id: 42, attempts: 1, status: 'processed' as const }
+
+  it('reads nothing, and closes the ledger event with the decision in one call', async () => {
+    const { service, rpcs, reads } = fakeService({}, () => applied({ event_finished: true }))
+    const known: KnownForBot = { ticket: botTicket(), context: context(), finish }
+    const run = await runBotForMessage({ service, now: () => NOW }, { message_id: MESSAGE, ticket_id: TICKET, ticket_status: 'bot' }, text('Oi'), known)
+    expect(reads).toEqual([])
+    expect(rpcs).toEqual([{
+      name: 'apply_webhook_bot_decision',
+      args: {
+        p_ticket_id: TICKET,
+        p_message_id: MESSAGE,
+        p_expected_version: 0,
+        p_decision: { replies: ['Olá! Bem-vindo.', MENU_TEXT], state: { stage: 'menu', invalid_attempts: 0 }, route: null, close: null },
+        p_finish: finish,
+      },
+    }])
+    expect(run).toEqual({ steps: [{ flow: 'menu', ticketId: TICKET, applied: true, reason: null, replies: 2 }], answered: 1, eventFinished: true })
+  })
+
+  it('on a stale state decides again on the ticket the refusal carries, still without reading', async () => {
+    const fresh = { id: TICKET, channel_id: CHANNEL, status: 'bot', bot_state: { stage: 'menu', invalid_attempts: 0, version: 1 }, rating_status: null, rating_requested_at: null }
+    const { service, rpcs, reads } = fakeService({}, () => rpcs.length === 1 ? { data: { applied: false, reason: 'state_changed', version: 1, ticket: fresh }, error: null } : applied())
+    const run = await runBotForMessage({ service, now: () => NOW }, { message_id: MESSAGE, ticket_id: TICKET, ticket_status: 'bot' }, text('1'), { ticket: botTicket(), context: context() })
+    expect(reads).toEqual([])
+    expect(rpcs.map(call => [call.name, call.args.p_expected_version])).toEqual([['apply_bot_decision', 0], ['apply_bot_decision', 1]])
+    expect((rpcs[1]!.args.p_decision as Row).route).toEqual({ team_id: SUPPORT, reason: 'option', position: 1 })
+    expect(run).toMatchObject({ answered: 1, eventFinished: false })
+  })
+
+  it('a decision the database does not close the event with leaves it to the caller', async () => {
+    const { service } = fakeService({}, () => notApplied('already_handled'))
+    const run = await runBotForMessage({ service, now: () => NOW }, { message_id: MESSAGE, ticket_id: TICKET, ticket_status: 'bot' }, text('1'), { ticket: botTicket(), context: context(), finish })
+    expect(run.eventFinished).toBe(false)
+  })
+
+  it('a stored message: the rating from the known ticket and message; the menu on the new ticket carries the event to close', async () => {
+    const tables = baseTables({})
+    tables.tickets!.push({ id: NEW_TICKET, channel_id: CHANNEL, status: 'bot', bot_state: {}, rating_status: null, rating_requested_at: null })
+    const { service, rpcs, reads } = fakeService(tables, call => call.name === 'apply_rating_answer'
+      ? applied({ new_ticket_id: NEW_TICKET })
+      : applied({ event_finished: true }))
+    const closed = ticketFromRow({ id: TICKET, channel_id: CHANNEL, status: 'closed', bot_state: { rating_invalid_attempts: 1 }, rating_status: 'requested', rating_requested_at: '2026-03-10T16:00:00Z' })!
+    const run = await runBotForStoredMessage({ service, now: () => NOW }, text('minha internet caiu'), {
+      stored: { ticket_id: TICKET, direction: 'inbound', kind: 'text', created_at: '2026-03-10T16:30:00Z' },
+      ticket: closed,
+      context: context(),
+      finish: { ...finish, status: 'duplicate' },
+    })
+    // Only the new ticket, which nobody had read yet.
+    expect(reads).toEqual(['tickets'])
+    expect(rpcs.map(call => [call.name, call.args.p_ticket_id, call.args.p_finish ?? null])).toEqual([
+      ['apply_rating_answer', TICKET, null],
+      ['apply_webhook_bot_decision', NEW_TICKET, { ...finish, status: 'duplicate' }],
+    ])
+    expect(run).toMatchObject({ answered: 2, eventFinished: true })
+  })
+
+  it('the context JSON is read with the same checks as the tables; a channel without settings is a permanent error', () => {
+    expect(context()).toEqual({
+      channelId: CHANNEL,
+      settings: readBotSettings(SETTINGS_ROW, 'America/Sao_Paulo'),
+      options: [{ position: 1, label: 'Suporte Técnico', teamId: SUPPORT }, { position: 2, label: 'Financeiro', teamId: FINANCE }],
+    })
+    expect(botContextFromJson(CHANNEL, { settings: SETTINGS_ROW, options: null, company_timezone: 'Mars/Olympus' }).settings.timezone).toBe(DEFAULT_TIMEZONE)
+    expect(() => botContextFromJson(CHANNEL, { settings: null })).toThrow(MissingBotSettingsError)
+    expect(ticketFromRow(null)).toBeNull()
+    expect(ticketFromRow({ id: 7 })).toBeNull()
   })
 })
 

@@ -54,7 +54,8 @@ interface ChannelRow {
   allowed_phones: string[] | null
 }
 
-interface SecretsRow {
+/** A channel_secrets row with its channel nested (`channels`), as the loaders and receive_webhook_event return it. */
+export interface SecretsRow {
   webhook_secret: string
   evolution_base_url: string | null
   evolution_api_key: string | null
@@ -72,7 +73,7 @@ interface SecretsRow {
 
 const SELECT = '*, channels!inner(id, name, provider, active, connection_state, phone_number, accept_group_messages, allowed_phones)'
 
-function toConfig(row: SecretsRow): ChannelConfig {
+export function channelConfigFromRow(row: SecretsRow): ChannelConfig {
   const channel = row.channels
   const evolution = channel.provider === 'evolution' && row.evolution_base_url && row.evolution_api_key && row.evolution_instance_name
     ? {
@@ -111,21 +112,54 @@ function toConfig(row: SecretsRow): ChannelConfig {
 async function loadOne(query: PromiseLike<{ data: unknown, error: { message: string } | null }>): Promise<ChannelConfig | null> {
   const { data, error } = await query
   if (error) throw new Error(`loading a channel failed: ${error.message}`)
-  return data ? toConfig(data as SecretsRow) : null
+  return data ? channelConfigFromRow(data as SecretsRow) : null
 }
 
 export function loadChannelById(service: SupabaseClient, channelId: string): Promise<ChannelConfig | null> {
   return loadOne(service.from('channel_secrets').select(SELECT).eq('channel_id', channelId).maybeSingle())
 }
 
-/** Evolution webhooks name their instance (envelope `instance`). */
-export function loadChannelByEvolutionInstance(service: SupabaseClient, instance: string): Promise<ChannelConfig | null> {
-  return loadOne(service.from('channel_secrets').select(SELECT).eq('evolution_instance_name', instance).maybeSingle())
-}
-
-/** Cloud webhooks name the receiving number (`metadata.phone_number_id`). */
+/**
+ * Cloud webhooks name the receiving number (`metadata.phone_number_id`). (The webhook itself reads the
+ * channel a request names together with storing it: receive_webhook_event, _shared/ingest/ledger.ts.)
+ */
 export function loadChannelByCloudPhoneNumberId(service: SupabaseClient, phoneNumberId: string): Promise<ChannelConfig | null> {
   return loadOne(service.from('channel_secrets').select(SELECT).eq('cloud_phone_number_id', phoneNumberId).maybeSingle())
+}
+
+/**
+ * Channels with their credentials, kept a few seconds per isolate, looked up by the key a webhook names
+ * (Evolution instance, Cloud phone number id), so most webhooks are authenticated without a database
+ * read. A request is still authenticated every time, against this copy; what the copy can get wrong:
+ * - after a secret is rotated, the old one keeps being accepted for at most `ttlMs`, or until a request
+ *   carrying the new one (which fails against the copy, so the caller reloads it: see `forget`);
+ * - the channel's flags (active, group messages, allow-list) apply up to `ttlMs` late.
+ * Bot settings are never cached here: ingestion reads them fresh with every message.
+ */
+export class ChannelCache {
+  private readonly entries = new Map<string, { channel: ChannelConfig, expiresAt: number }>()
+
+  constructor(private readonly ttlMs: number, private readonly clock: () => number = Date.now, private readonly maxEntries = 1000) {}
+
+  get(provider: ProviderName, key: string): ChannelConfig | null {
+    const entry = this.entries.get(`${provider}:${key}`)
+    if (!entry) return null
+    if (entry.expiresAt <= this.clock()) {
+      this.entries.delete(`${provider}:${key}`)
+      return null
+    }
+    return entry.channel
+  }
+
+  set(provider: ProviderName, key: string, channel: ChannelConfig): void {
+    // Bounded: when full it starts over (each channel costs one read to come back).
+    if (this.entries.size >= this.maxEntries) this.entries.clear()
+    this.entries.set(`${provider}:${key}`, { channel, expiresAt: this.clock() + this.ttlMs })
+  }
+
+  forget(provider: ProviderName, key: string): void {
+    this.entries.delete(`${provider}:${key}`)
+  }
 }
 
 /** Where providers must send webhooks for this project (`<SUPABASE_URL>/functions/v1/whatsapp-webhook/<provider>`). */

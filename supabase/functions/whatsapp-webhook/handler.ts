@@ -5,26 +5,35 @@
  *   POST /whatsapp-webhook/cloud       Cloud API (`X-Hub-Signature-256` over the raw body)
  *   GET  /whatsapp-webhook/cloud       Meta's verification handshake (`hub.verify_token`)
  *
- * Every POST is stored in the ledger (provider_events) before anything else, then authenticated, then
+ * Every POST is stored in the ledger (provider_events) before it is answered, authenticated, and then
  * processed (_shared/ingest). A request that fails authentication or is malformed gets a 4xx and its row
- * stays as `rejected` with the reason. Once a request is stored and authenticated the answer is 200, even
- * when processing failed: the row is retried by the scheduler, while a 5xx would only make the provider
- * send the same event again.
+ * says `rejected` with the reason. Once a request is stored and authenticated the answer is 200: the row
+ * carries a lease (next_attempt_at), so if this run dies or fails the scheduler processes it, while a 5xx
+ * would only make the provider send the same event again.
  *
- * Processing a customer's message runs the chatbot, whose replies wait in the outbox. They are sent at
- * once by this same function (the outbox sender, with a short budget), after the answer when the runtime
- * keeps working past it (`EdgeRuntime.waitUntil`); a sending problem never changes the answer, since the
- * message stays queued and the scheduler's sweep retries it.
+ * The answer does not wait for the processing (the chatbot included) when the runtime keeps working after
+ * it (`EdgeRuntime.waitUntil`, the `background` dep): the provider gets its 200 as soon as the event is
+ * stored with its lease, and the work goes to a per-isolate queue that applies one conversation's events
+ * in arrival order (_shared/ingest/work-queue.ts). The answer's `status` is then `pending`. Events with
+ * nothing to apply (API echoes, receipts of the customer's messages, ignored event types) are stored
+ * already finished, and the answer says `ignored`.
+ *
+ * Round trips: the channel's credentials are kept a few seconds per isolate (ChannelCache), so a request
+ * is usually checked against that copy and stored with its verdict in one insert. Without a copy, or when
+ * the check fails against it, the request is stored first (receive_webhook_event, which returns the
+ * channel with its credentials in the same call), checked against fresh credentials, and its row updated
+ * with the verdict: a rejection is always judged on fresh data.
+ *
+ * The bot's replies wait in the outbox. One sender per isolate delivers them after the processing
+ * (coalesced: a request during a run makes one more run), with a short budget; a sending problem never
+ * changes the answer, since the message stays queued and the scheduler's sweep retries it.
  */
-import {
-  type ChannelConfig,
-  loadChannelByCloudPhoneNumberId,
-  loadChannelByEvolutionInstance,
-} from '../_shared/channels.ts'
+import { ChannelCache, type ChannelConfig } from '../_shared/channels.ts'
 import { UserError } from '../_shared/errors.ts'
 import { createHandler, jsonResponse, requireMethod, type RequestHandler } from '../_shared/http.ts'
-import { insertLedgerEvent, updateLedgerEvent } from '../_shared/ingest/ledger.ts'
-import { processLedgerEvent } from '../_shared/ingest/process-event.ts'
+import { insertLedgerEvent, type NewLedgerEvent, receiveLedgerEvent, updateLedgerEvent } from '../_shared/ingest/ledger.ts'
+import { decideLedgerUpdate } from '../_shared/ingest/outcome.ts'
+import { type KnownContext, processLedgerEvent, type ProcessResult, settledWithoutDatabase } from '../_shared/ingest/process-event.ts'
 import {
   MAX_WEBHOOK_BODY_BYTES,
   parseBody,
@@ -32,7 +41,8 @@ import {
   redactEnvelope,
   redactHeaders,
 } from '../_shared/ingest/request.ts'
-import type { IngestDeps, LedgerRow } from '../_shared/ingest/types.ts'
+import type { EventOutcome, IngestDeps, LedgerRow, LedgerStatus } from '../_shared/ingest/types.ts'
+import { Coalescer, WorkQueue } from '../_shared/ingest/work-queue.ts'
 import { sendDueMessages, type SenderDeps } from '../_shared/outbox/sender.ts'
 import { normalizeCloudWebhook } from '../_shared/providers/cloud.ts'
 import { normalizeEvolutionWebhook } from '../_shared/providers/evolution.ts'
@@ -48,12 +58,16 @@ import {
 export interface WebhookDeps extends IngestDeps {
   maxBodyBytes?: number
   /**
-   * Keeps work going after the answer (`EdgeRuntime.waitUntil` on Supabase). Without it the bot's replies
-   * are sent before answering.
+   * Keeps work going after the answer (`EdgeRuntime.waitUntil` on Supabase). With it, events are processed
+   * after the answer; without it, before (and the bot's replies are sent before answering too).
    */
   background?: (task: Promise<void>) => void
   /** The sender's logger (tests capture it). */
   log?: SenderDeps['log']
+  /** How long a channel's credentials are reused without a database read; 0 reads them for every request. */
+  channelCacheTtlMs?: number
+  /** The after-the-answer queue's limits (BACKGROUND_CONCURRENCY, BACKGROUND_MAX_QUEUED by default). */
+  queue?: { concurrency: number, maxQueued: number }
 }
 
 const FUNCTION_NAME = 'whatsapp-webhook'
@@ -64,6 +78,25 @@ const PROCESSING_LEASE_MS = 60_000
 /** Sending the bot's replies at once: short, as what is left is the scheduler's. */
 export const BOT_REPLY_SEND_BUDGET_MS = 5_000
 
+/** Messages per outbox claim of the webhook's sender (bursts of bot replies go out side by side). */
+const BOT_REPLY_BATCH_SIZE = 10
+
+/**
+ * Channel credentials are reused this long per isolate: after a webhook secret or app secret is rotated,
+ * the old one is still accepted at most this long (a request with the new one reloads the copy at once),
+ * and a change to a channel's flags (active, groups, allow-list) applies at most this late.
+ */
+export const CHANNEL_CACHE_TTL_MS = 5_000
+
+/** Events processed at once per isolate after the answer (each is a few sequential database calls). */
+export const BACKGROUND_CONCURRENCY = 6
+
+/**
+ * Events waiting for their turn per isolate. Past this the answer still comes (the event is stored with
+ * its lease) but the event is left to the scheduler, which picks it up when the lease ends.
+ */
+export const BACKGROUND_MAX_QUEUED = 5_000
+
 /** A request refused before processing; `channelId` when the channel was found (wrong secret). */
 class Rejection extends UserError {
   constructor(status: number, code: string, message: string, readonly channelId: string | null = null) {
@@ -71,13 +104,25 @@ class Rejection extends UserError {
   }
 }
 
+/** What lives as long as the isolate: the credentials cache, the work queue and the bot replies' sender. */
+interface WebhookState {
+  channels: ChannelCache
+  queue: WorkQueue
+  sender: Coalescer
+}
+
 export function createWhatsappWebhookHandler(deps: WebhookDeps): RequestHandler {
+  const state: WebhookState = {
+    channels: new ChannelCache(deps.channelCacheTtlMs ?? CHANNEL_CACHE_TTL_MS, () => (deps.now?.() ?? new Date()).getTime()),
+    queue: new WorkQueue(deps.queue?.concurrency ?? BACKGROUND_CONCURRENCY, deps.queue?.maxQueued ?? BACKGROUND_MAX_QUEUED),
+    sender: new Coalescer(() => sendBotReplies(deps)),
+  }
   return createHandler(FUNCTION_NAME, (request) => {
     const provider = providerOf(new URL(request.url).pathname)
     if (!provider) throw new UserError(404, 'not_found', 'Use /whatsapp-webhook/evolution or /whatsapp-webhook/cloud.')
     if (provider === 'cloud' && request.method === 'GET') return verifyCloudSubscription(deps, new URL(request.url).searchParams)
     requireMethod(request, provider === 'cloud' ? ['GET', 'POST'] : ['POST'])
-    return receive(deps, provider, request)
+    return receive(deps, state, provider, request)
   })
 }
 
@@ -112,7 +157,12 @@ async function verifyCloudSubscription(deps: WebhookDeps, params: URLSearchParam
   return new Response(answer.challenge, { status: 200, headers: { 'Content-Type': 'text/plain; charset=utf-8' } })
 }
 
-async function receive(deps: WebhookDeps, provider: ProviderName, request: Request): Promise<Response> {
+/** The request as the ledger keeps it, whatever becomes of it. */
+type LedgerBase = Pick<NewLedgerEvent, 'provider' | 'payload' | 'raw_body' | 'headers'>
+
+interface Accepted { channel: ChannelConfig, events: NormalizedEvent[] }
+
+async function receive(deps: WebhookDeps, state: WebhookState, provider: ProviderName, request: Request): Promise<Response> {
   const { service } = deps
   const now = () => deps.now?.() ?? new Date()
   const headers = redactHeaders(request.headers)
@@ -128,81 +178,174 @@ async function receive(deps: WebhookDeps, provider: ProviderName, request: Reque
 
   const parsed = parseBody(body.bytes)
   const payload = parsed.json ? redactEnvelope(parsed.payload) : null
-  const stored = await insertLedgerEvent(service, {
-    provider, payload, raw_body: parsed.json ? null : parsed.text, headers, status: 'pending',
-  })
+  const base: LedgerBase = { provider, payload, raw_body: parsed.json ? null : parsed.text, headers }
+  const eventType = evolutionEventName(provider, payload)
+  if (!parsed.json) return rejectNew(deps, base, new Rejection(400, 'invalid_json', 'The body is not valid JSON.'), eventType)
+  const key = channelKeyOf(provider, parsed.payload)
+  if (!key) {
+    const message = provider === 'evolution'
+      ? 'Invalid webhook payload: body.instance must be a non-empty string.'
+      : 'Invalid webhook payload: no entry[].changes[].value.metadata.phone_number_id.'
+    return rejectNew(deps, base, new Rejection(400, 'invalid_payload', message), eventType)
+  }
+  const authenticate = async (channel: ChannelConfig | null) => provider === 'evolution'
+    ? authenticateEvolution(channel, key, parsed.payload, request.headers)
+    : await authenticateCloud(channel, key, parsed.payload, body.bytes, request.headers)
 
-  let accepted: { channel: ChannelConfig, events: NormalizedEvent[] }
+  // Checked against the isolate's copy of the credentials: stored once, with the verdict.
+  const cached = state.channels.get(provider, key)
+  if (cached) {
+    let accepted: Accepted | null = null
+    try {
+      accepted = await authenticate(cached)
+    }
+    catch {
+      // Maybe the copy is stale (a rotated secret): judged again below, stored first, on fresh credentials.
+      state.channels.forget(provider, key)
+    }
+    if (accepted) return accept(deps, state, base, accepted, null)
+  }
+
+  // Stored first, with the channel read in the same call; then checked against fresh credentials.
+  const received = await receiveLedgerEvent(service, base, key)
+  if (received.channel) state.channels.set(provider, key, received.channel)
+  let accepted: Accepted
   try {
-    if (!parsed.json) throw new Rejection(400, 'invalid_json', 'The body is not valid JSON.')
-    accepted = provider === 'evolution'
-      ? await authenticateEvolution(deps, parsed.payload, request.headers)
-      : await authenticateCloud(deps, parsed.payload, body.bytes, request.headers)
+    accepted = await authenticate(received.channel)
   }
   catch (error) {
-    await recordRejection(deps, stored.id, error, now(), evolutionEventName(provider, payload))
-    if (error instanceof UserError) throw new UserError(error.status, error.code, error.message, { event_id: stored.id })
+    await recordRejection(deps, received.id, error, now(), eventType)
+    if (error instanceof UserError) throw new UserError(error.status, error.code, error.message, { event_id: received.id })
     throw error
   }
+  return accept(deps, state, base, accepted, received)
+}
 
-  const { channel, events } = accepted
-  const lease = new Date(now().getTime() + PROCESSING_LEASE_MS).toISOString()
+/** A request refused before any channel was involved (not JSON, no instance): stored as rejected. */
+async function rejectNew(deps: WebhookDeps, base: LedgerBase, rejection: Rejection, eventType: string | null): Promise<Response> {
+  const stored = await insertLedgerEvent(deps.service, {
+    ...base, status: 'rejected', last_error: `${rejection.code}: ${rejection.message}`, event_type: eventType, processed_at: (deps.now?.() ?? new Date()).toISOString(),
+  })
+  throw new UserError(rejection.status, rejection.code, rejection.message, { event_id: stored.id })
+}
+
+/**
+ * An authenticated request: its row is written (inserted, or the one receive_webhook_event stored
+ * updated) either finished, when no event has anything to apply, or pending with the processing lease,
+ * and the events are processed after the answer (before it, without a background runtime).
+ */
+async function accept(
+  deps: WebhookDeps,
+  state: WebhookState,
+  base: LedgerBase,
+  { channel, events }: Accepted,
+  existing: { id: number, received_at: string } | null,
+): Promise<Response> {
+  const { service } = deps
+  const now = deps.now?.() ?? new Date()
   const described = {
     channel_id: channel.id,
-    event_type: eventTypeOf(provider, payload, events),
+    event_type: eventTypeOf(base.provider, base.payload, events),
     provider_message_id: events.map(providerMessageIdOf).find(id => id !== null) ?? null,
   }
+
+  const settled = events.map(event => settledWithoutDatabase(channel, event))
+  if (settled.every((outcome): outcome is EventOutcome => outcome !== null)) {
+    const update = decideLedgerUpdate(settled, 1, now)
+    if (existing) {
+      await updateLedgerEvent(service, existing.id, { ...described, ...update })
+      return answer(existing.id, update.status)
+    }
+    return answer((await insertLedgerEvent(service, { ...base, ...described, ...update })).id, update.status)
+  }
+
   // From here on the row is the scheduler's to finish if this run dies: the lease is its due time.
-  await updateLedgerEvent(service, stored.id, { ...described, next_attempt_at: lease })
+  const lease = new Date(now.getTime() + PROCESSING_LEASE_MS).toISOString()
+  let stored = existing
+  if (stored) await updateLedgerEvent(service, stored.id, { ...described, next_attempt_at: lease })
+  else stored = await insertLedgerEvent(service, { ...base, ...described, status: 'pending', next_attempt_at: lease })
 
   const row: LedgerRow = {
+    ...base,
+    ...described,
     id: stored.id,
-    provider,
-    payload,
     raw_body: null,
-    headers,
     status: 'pending',
     attempts: 0,
     last_error: null,
     received_at: stored.received_at,
     next_attempt_at: lease,
     processed_at: null,
-    ...described,
   }
-  let result
+  const known: KnownContext = { channel, events }
+  if (!deps.background) {
+    const result = await processRow(deps, row, known)
+    if (result && result.botAnswers > 0) await state.sender.request()
+    return answer(row.id, result?.status ?? 'pending')
+  }
+  const queued = state.queue.push(laneOf(channel, events), async () => {
+    const result = await processRow(deps, row, known)
+    if (result && result.botAnswers > 0) deps.background?.(state.sender.request())
+  })
+  if (queued) deps.background(queued)
+  else console.warn(`[${FUNCTION_NAME}] ${state.queue.queued} events already waiting; event ${row.id} is left to the scheduler (its lease ends at ${lease})`)
+  return answer(row.id, 'pending')
+}
+
+function answer(eventId: number, status: LedgerStatus): Response {
+  return jsonResponse({ received: true, event_id: eventId, status })
+}
+
+/** Processes a stored, leased row; null when that failed (the lease brings the row to the scheduler). */
+async function processRow(deps: WebhookDeps, row: LedgerRow, known: KnownContext): Promise<ProcessResult | null> {
   try {
-    result = await processLedgerEvent(deps, row, { channel, events })
+    return await processLedgerEvent(deps, row, known)
   }
   catch (error) {
-    // Stored and leased: the scheduler finishes it. A 5xx here would only bring a duplicate delivery.
-    console.error(`[${FUNCTION_NAME}] processing event ${stored.id} failed; the scheduler will retry it:`, error)
-    return jsonResponse({ received: true, event_id: stored.id, status: 'pending' })
+    console.error(`[${FUNCTION_NAME}] processing event ${row.id} failed; the scheduler will retry it:`, error)
+    return null
   }
-  if (result.botAnswers > 0) {
-    const sending = sendBotReplies(deps, stored.id)
-    if (deps.background) deps.background(sending)
-    else await sending
+}
+
+/**
+ * The queue lane of a request: its conversation (the customer's chat or the group), so one customer's
+ * messages are applied in the order they came; delivery statuses per message; channel state per channel.
+ */
+function laneOf(channel: ChannelConfig, events: NormalizedEvent[]): string {
+  const event = events[0]
+  switch (event?.type) {
+    case 'message':
+      return `${channel.id}:chat:${event.chat.groupJid ?? event.chat.replyTo}`
+    case 'status':
+      return `${channel.id}:status:${event.providerMessageId}`
+    default:
+      return `${channel.id}:channel`
   }
-  return jsonResponse({ received: true, event_id: stored.id, status: result.status })
 }
 
 /**
  * Delivers what is due in the outbox now, the bot's replies among it (the sender takes each
  * conversation's messages in order, whoever queued them). Never throws: what fails stays queued.
  */
-async function sendBotReplies(deps: WebhookDeps, eventId: number): Promise<void> {
+async function sendBotReplies(deps: WebhookDeps): Promise<void> {
   try {
-    await sendDueMessages({ service: deps.service, fetch: deps.fetch, now: deps.now, log: deps.log }, { budgetMs: BOT_REPLY_SEND_BUDGET_MS })
+    await sendDueMessages(
+      { service: deps.service, fetch: deps.fetch, now: deps.now, log: deps.log },
+      { budgetMs: BOT_REPLY_SEND_BUDGET_MS, batchSize: BOT_REPLY_BATCH_SIZE },
+    )
   }
   catch (error) {
-    console.error(`[${FUNCTION_NAME}] sending the bot's replies to event ${eventId} failed; the scheduler will send them:`, error)
+    console.error(`[${FUNCTION_NAME}] sending the bot's replies failed; the scheduler will send them:`, error)
   }
 }
 
-async function authenticateEvolution(deps: WebhookDeps, payload: unknown, headers: Headers): Promise<{ channel: ChannelConfig, events: NormalizedEvent[] }> {
-  const instance = isRecord(payload) ? optionalString(payload.instance) : null
-  if (!instance) throw new Rejection(400, 'invalid_payload', 'Invalid webhook payload: body.instance must be a non-empty string.')
-  const channel = await loadChannelByEvolutionInstance(deps.service, instance)
+/** Evolution names its instance in the envelope; Cloud bodies the receiving number in each change's metadata. */
+function channelKeyOf(provider: ProviderName, payload: unknown): string | null {
+  if (provider === 'evolution') return isRecord(payload) ? optionalString(payload.instance) : null
+  return firstPhoneNumberId(payload)
+}
+
+function authenticateEvolution(channel: ChannelConfig | null, instance: string, payload: unknown, headers: Headers): Accepted {
   if (!channel || channel.provider !== 'evolution') throw new Rejection(404, 'unknown_instance', `No Evolution channel has the instance "${instance}".`)
   if (!verifyEvolutionSecret(headers.get(EVOLUTION_SECRET_HEADER), channel.webhookSecret)) {
     throw new Rejection(401, 'invalid_webhook_secret', `Missing or wrong ${EVOLUTION_SECRET_HEADER} header.`, channel.id)
@@ -210,10 +353,7 @@ async function authenticateEvolution(deps: WebhookDeps, payload: unknown, header
   return { channel, events: normalizeWith(() => normalizeEvolutionWebhook(payload), channel.id) }
 }
 
-async function authenticateCloud(deps: WebhookDeps, payload: unknown, rawBody: Uint8Array, headers: Headers): Promise<{ channel: ChannelConfig, events: NormalizedEvent[] }> {
-  const phoneNumberId = firstPhoneNumberId(payload)
-  if (!phoneNumberId) throw new Rejection(400, 'invalid_payload', 'Invalid webhook payload: no entry[].changes[].value.metadata.phone_number_id.')
-  const channel = await loadChannelByCloudPhoneNumberId(deps.service, phoneNumberId)
+async function authenticateCloud(channel: ChannelConfig | null, phoneNumberId: string, payload: unknown, rawBody: Uint8Array, headers: Headers): Promise<Accepted> {
   if (!channel || channel.provider !== 'cloud') throw new Rejection(404, 'unknown_phone_number', `No Cloud API channel has the phone number id "${phoneNumberId}".`)
   if (!channel.cloud?.appSecret) {
     throw new Rejection(401, 'invalid_signature', 'The channel has no app secret (and access token) configured, so the signature cannot be checked.', channel.id)

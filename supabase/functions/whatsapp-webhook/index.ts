@@ -3,8 +3,9 @@ import { createServiceClient } from '../_shared/supabase.ts'
 import { createWhatsappWebhookHandler } from './handler.ts'
 
 const env = readSupabaseEnv(name => Deno.env.get(name))
-// Supabase's runtime keeps a function working after its answer through EdgeRuntime.waitUntil: the bot's
-// replies are sent then, so the provider's request is acknowledged without waiting for them.
+// Supabase's runtime keeps a function working after its answer through EdgeRuntime.waitUntil (the local
+// functions host has the same, and its process outlives every request): events are processed and the
+// bot's replies sent then, so the provider's request is acknowledged once the event is stored.
 const runtime = (globalThis as { EdgeRuntime?: { waitUntil: (task: Promise<unknown>) => unknown } }).EdgeRuntime
 
 Deno.serve(createWhatsappWebhookHandler({

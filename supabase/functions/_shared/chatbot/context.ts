@@ -2,7 +2,9 @@
  * What the chatbot engine needs to know about a channel, read fresh for every message with the service
  * client (the webhook has no user; nothing is cached across requests, so an admin's change applies to
  * the next message): `bot_settings` in camelCase, the numbered menu options, and the timezone of the
- * business hours (the channel's, else the company's `app_settings.timezone`).
+ * business hours (the channel's, else the company's `app_settings.timezone`). The webhook gets them in the
+ * same database call that stores the message (ingest_webhook_message → `botContextFromJson`); the other
+ * callers read them here (`loadBotContext`).
  *
  * The rows were written by admins through the app, so they are checked here once more: a malformed
  * business-hours range is left out (that period reads as closed, which only adds the out-of-hours text),
@@ -53,6 +55,20 @@ export async function loadBotContext(service: SupabaseClient, channelId: string)
     channelId,
     settings: readBotSettings(settings.data as Row, companyTimezone),
     options: readMenuOptions((options.data ?? []) as Row[]),
+  }
+}
+
+/**
+ * The context ingest_webhook_message returned with a message (`bot.settings`, `bot.options`,
+ * `bot.company_timezone`, read in the same transaction): the same checks as `loadBotContext`.
+ */
+export function botContextFromJson(channelId: string, json: { settings?: unknown, options?: unknown, company_timezone?: unknown }): BotContext {
+  if (typeof json.settings !== 'object' || json.settings === null) throw new MissingBotSettingsError(channelId)
+  const companyTimezone = validTimezone(json.company_timezone) ?? DEFAULT_TIMEZONE
+  return {
+    channelId,
+    settings: readBotSettings(json.settings as Row, companyTimezone),
+    options: readMenuOptions(Array.isArray(json.options) ? json.options.filter((row): row is Row => typeof row === 'object' && row !== null) : []),
   }
 }
 

@@ -14,6 +14,10 @@
  * Both database calls record the message id they handled, so running the bot twice on one message (a
  * re-delivered webhook, or the ledger retrying an event whose first run died after storing the message)
  * never answers twice: the second run reads `already_handled`.
+ *
+ * The webhook hands over what it already read with the message (`KnownForBot`: the ticket and the
+ * channel's settings, from ingest_webhook_message), so the bot reads nothing itself, and the ledger event
+ * to close with the bot's last decision (apply_webhook_bot_decision), so that takes no extra call either.
  */
 import type { SupabaseClient } from '@supabase/supabase-js'
 import { callRpc, DatabaseError } from '../ingest/rpc.ts'
@@ -52,6 +56,42 @@ export interface BotRun {
   steps: BotStep[]
   /** Decisions applied: each may have queued messages (replies, a farewell) for the sender to deliver now. */
   answered: number
+  /** The ledger event was closed together with the bot's last decision (`KnownForBot.finish`). */
+  eventFinished: boolean
+}
+
+/** The ledger event the bot's last decision closes in the same transaction (apply_webhook_bot_decision). */
+export interface EventFinish {
+  event_id: number
+  attempts: number
+  /** `processed` for a message stored by this run, `duplicate` for one the database already had. */
+  status: 'processed' | 'duplicate'
+}
+
+/** The ticket as the bot reads it. */
+export interface TicketForBot {
+  id: string
+  channelId: string
+  status: string
+  botState: unknown
+  ratingStatus: string | null
+  ratingRequestedAt: string | null
+}
+
+/** The stored message a re-run is about (its ticket, and whether it can be a rating answer). */
+export interface StoredForBot {
+  ticket_id: string | null
+  direction: string
+  kind: string
+  created_at: string
+}
+
+/** What the caller already read (each is loaded here when missing), and the ledger event to close. */
+export interface KnownForBot {
+  ticket?: TicketForBot
+  context?: BotContext
+  stored?: StoredForBot
+  finish?: EventFinish
 }
 
 /** Decisions made again after `state_changed` before giving up (the ledger then retries the event). */
@@ -59,13 +99,9 @@ export const MAX_DECISION_ATTEMPTS = 5
 
 type Row = Record<string, unknown>
 
-interface TicketForBot {
-  id: string
-  channelId: string
-  status: string
-  botState: unknown
-  ratingStatus: string | null
-  ratingRequestedAt: string | null
+/** Whether the run's last decision closed the ledger event (set by the apply that carried `finish`). */
+interface RunState {
+  eventFinished: boolean
 }
 
 /** The decision could not be applied in MAX_DECISION_ATTEMPTS tries: the event is retried later. */
@@ -78,12 +114,13 @@ export class BotContentionError extends Error {
   }
 }
 
-export async function runBotForMessage(deps: BotDeps, ingest: IngestedForBot, message: InboundForBot): Promise<BotRun> {
+export async function runBotForMessage(deps: BotDeps, ingest: IngestedForBot, message: InboundForBot, known: KnownForBot = {}): Promise<BotRun> {
   const ticketId = ingest.ticket_id ?? null
-  if (!ticketId) return finish([])
-  if (ingest.rating_pending === true) return finish(await ratingFlow(deps, ticketId, message))
-  if (ingest.ticket_status === 'bot') return finish([await menuFlow(deps, ticketId, message)])
-  return finish([])
+  const state: RunState = { eventFinished: false }
+  if (!ticketId) return finish([], state)
+  if (ingest.rating_pending === true) return finish(await ratingFlow(deps, ticketId, message, known, state), state)
+  if (ingest.ticket_status === 'bot') return finish([await menuFlow(deps, ticketId, message, known, state)], state)
+  return finish([], state)
 }
 
 /**
@@ -95,25 +132,35 @@ export async function runBotForMessage(deps: BotDeps, ingest: IngestedForBot, me
  * if it expired meanwhile: apply_rating_answer then moves the text to a live conversation, so the
  * customer's words are not left on a closed ticket.
  */
-export async function runBotForStoredMessage(deps: BotDeps, message: InboundForBot): Promise<BotRun> {
-  const { data, error } = await deps.service.from('messages')
-    .select('ticket_id, direction, kind, created_at')
-    .eq('id', message.messageId)
-    .maybeSingle()
-  if (error) throw new DatabaseError('messages lookup', error.code || null, error.message)
-  const stored = data as { ticket_id: string | null, direction: string, kind: string, created_at: string } | null
-  if (!stored?.ticket_id || stored.direction !== 'inbound') return finish([])
-  const ticket = await loadTicket(deps.service, stored.ticket_id)
-  if (!ticket) return finish([])
+export async function runBotForStoredMessage(deps: BotDeps, message: InboundForBot, known: KnownForBot = {}): Promise<BotRun> {
+  const stored = known.stored ?? await loadStoredMessage(deps.service, message.messageId)
+  const none = () => finish([], { eventFinished: false })
+  if (!stored?.ticket_id || stored.direction !== 'inbound') return none()
+  const ticket = known.ticket?.id === stored.ticket_id ? known.ticket : await loadTicket(deps.service, stored.ticket_id)
+  if (!ticket) return none()
   const answersRating = ticket.status === 'closed' && stored.kind !== 'reaction'
     && ticket.ratingRequestedAt !== null && Date.parse(stored.created_at) >= Date.parse(ticket.ratingRequestedAt)
-  return runBotForMessage(deps, { message_id: message.messageId, ticket_id: ticket.id, ticket_status: ticket.status, rating_pending: answersRating }, message)
+  return runBotForMessage(deps, { message_id: message.messageId, ticket_id: ticket.id, ticket_status: ticket.status, rating_pending: answersRating }, message, { ...known, ticket })
 }
 
-async function menuFlow(deps: BotDeps, ticketId: string, message: InboundForBot, known?: BotContext): Promise<BotStep> {
-  let context = known
+async function loadStoredMessage(service: SupabaseClient, messageId: string): Promise<StoredForBot | null> {
+  const { data, error } = await service.from('messages')
+    .select('ticket_id, direction, kind, created_at')
+    .eq('id', messageId)
+    .maybeSingle()
+  if (error) throw new DatabaseError('messages lookup', error.code || null, error.message)
+  return data as StoredForBot | null
+}
+
+/**
+ * On `state_changed` the decision is made again on the state the refusal carries (the ticket as the
+ * database has it, locked), read again only when the answer has none.
+ */
+async function menuFlow(deps: BotDeps, ticketId: string, message: InboundForBot, known: KnownForBot, state: RunState): Promise<BotStep> {
+  let context = known.context
+  let ticket: TicketForBot | null | undefined = known.ticket?.id === ticketId ? known.ticket : undefined
   for (let attempt = 1; attempt <= MAX_DECISION_ATTEMPTS; attempt++) {
-    const ticket = await loadTicket(deps.service, ticketId)
+    ticket ??= await loadTicket(deps.service, ticketId)
     if (!ticket || ticket.status !== 'bot') return skipped('menu', ticketId, 'not_with_bot')
     context ??= await loadBotContext(deps.service, ticket.channelId)
     const decision = decideMenu({
@@ -123,15 +170,20 @@ async function menuFlow(deps: BotDeps, ticketId: string, message: InboundForBot,
       message,
       now: deps.now?.() ?? new Date(),
     })
-    const result = await callRpc<Row>(deps.service, 'apply_bot_decision', {
+    const args = {
       p_ticket_id: ticketId,
       p_message_id: message.messageId,
       p_expected_version: botStateVersion(ticket.botState),
       p_decision: menuDecisionToJson(decision),
-    })
+    }
+    const result = known.finish
+      ? await callRpc<Row>(deps.service, 'apply_webhook_bot_decision', { ...args, p_finish: known.finish })
+      : await callRpc<Row>(deps.service, 'apply_bot_decision', args)
+    if (result?.event_finished === true) state.eventFinished = true
     if (result?.applied === true) return { flow: 'menu', ticketId, applied: true, reason: null, replies: decision.replies.length }
     const reason = typeof result?.reason === 'string' ? result.reason : 'unknown'
     if (reason !== 'state_changed') return skipped('menu', ticketId, reason)
+    ticket = ticketFromRow(result?.ticket)
   }
   throw new BotContentionError(ticketId)
 }
@@ -141,10 +193,10 @@ async function menuFlow(deps: BotDeps, ticketId: string, message: InboundForBot,
  * it then drops the decision and moves the text to the contact's live conversation, where the menu
  * takes it like any message.
  */
-async function ratingFlow(deps: BotDeps, ticketId: string, message: InboundForBot): Promise<BotStep[]> {
-  const ticket = await loadTicket(deps.service, ticketId)
+async function ratingFlow(deps: BotDeps, ticketId: string, message: InboundForBot, known: KnownForBot, state: RunState): Promise<BotStep[]> {
+  const ticket = known.ticket?.id === ticketId ? known.ticket : await loadTicket(deps.service, ticketId)
   if (!ticket) return [skipped('rating', ticketId, 'ticket_not_found')]
-  const context = await loadBotContext(deps.service, ticket.channelId)
+  const context = known.context ?? await loadBotContext(deps.service, ticket.channelId)
   const decision = decideRating({ state: readRatingState(ticket.botState), settings: context.settings, message })
   const result = await callRpc<Row>(deps.service, 'apply_rating_answer', {
     p_ticket_id: ticketId,
@@ -158,7 +210,8 @@ async function ratingFlow(deps: BotDeps, ticketId: string, message: InboundForBo
   // retry, wherever the first run moved it. The menu answers it there (or stays out: not_with_bot).
   const liveTicketId = [result?.new_ticket_id, result?.message_ticket_id]
     .find((id): id is string => typeof id === 'string' && id !== ticketId) ?? null
-  return liveTicketId ? [step, await menuFlow(deps, liveTicketId, message, context)] : [step]
+  // The menu on the live ticket is the run's last decision: it may close the ledger event.
+  return liveTicketId ? [step, await menuFlow(deps, liveTicketId, message, { context, finish: known.finish }, state)] : [step]
 }
 
 /** p_decision of apply_bot_decision: the MenuDecision with snake_case keys. */
@@ -196,7 +249,12 @@ async function loadTicket(service: SupabaseClient, ticketId: string): Promise<Ti
     .eq('id', ticketId)
     .maybeSingle()
   if (error) throw new DatabaseError('tickets lookup', error.code || null, error.message)
-  if (!data) return null
+  return ticketFromRow(data)
+}
+
+/** A tickets row (or the JSON of one: ingest_webhook_message, apply_bot_decision) → the bot's view; null when it is none. */
+export function ticketFromRow(data: unknown): TicketForBot | null {
+  if (typeof data !== 'object' || data === null || typeof (data as Row).id !== 'string') return null
   const row = data as Row
   return {
     id: String(row.id),
@@ -212,6 +270,6 @@ function skipped(flow: BotStep['flow'], ticketId: string, reason: string): BotSt
   return { flow, ticketId, applied: false, reason, replies: 0 }
 }
 
-function finish(steps: BotStep[]): BotRun {
-  return { steps, answered: steps.filter(step => step.applied).length }
+function finish(steps: BotStep[], state: RunState): BotRun {
+  return { steps, answered: steps.filter(step => step.applied).length, eventFinished: state.eventFinished }
 }

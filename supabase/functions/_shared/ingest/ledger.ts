@@ -4,6 +4,7 @@
  * and processed.
  */
 import type { SupabaseClient } from '@supabase/supabase-js'
+import { type ChannelConfig, channelConfigFromRow, type SecretsRow } from '../channels.ts'
 import type { ProviderName } from '../providers/types.ts'
 import type { LedgerStatus } from './types.ts'
 
@@ -20,6 +21,11 @@ export interface NewLedgerEvent {
    */
   next_attempt_at?: string | null
   processed_at?: string | null
+  /** Known when the row is stored already authenticated (the webhook checked it against cached credentials). */
+  channel_id?: string | null
+  event_type?: string | null
+  provider_message_id?: string | null
+  attempts?: number
 }
 
 export async function insertLedgerEvent(service: SupabaseClient, event: NewLedgerEvent): Promise<{ id: number, received_at: string }> {
@@ -29,6 +35,32 @@ export async function insertLedgerEvent(service: SupabaseClient, event: NewLedge
     .single()
   if (error || !data) throw new Error(`storing the webhook in the ledger failed: ${error?.message ?? 'no row returned'}`)
   return data as { id: number, received_at: string }
+}
+
+export interface ReceivedEvent {
+  id: number
+  received_at: string
+  /** The channel the webhook names, with its credentials; null when none has that key. */
+  channel: ChannelConfig | null
+}
+
+/**
+ * Stores a webhook as received (pending, not authenticated: no lease) and loads, in the same call, the
+ * channel whose Evolution instance / Cloud phone number id is `channelKey` (receive_webhook_event).
+ */
+export async function receiveLedgerEvent(
+  service: SupabaseClient,
+  event: { provider: ProviderName, payload: unknown, headers: Record<string, string> },
+  channelKey: string,
+): Promise<ReceivedEvent> {
+  const { data, error } = await service.rpc('receive_webhook_event', {
+    p_provider: event.provider, p_payload: event.payload ?? null, p_raw_body: null, p_headers: event.headers, p_channel_key: channelKey,
+  })
+  const row = data as { id?: unknown, received_at?: unknown, channel?: unknown } | null
+  if (error || typeof row?.id !== 'number' || typeof row.received_at !== 'string') {
+    throw new Error(`storing the webhook in the ledger failed: ${error?.message ?? 'no row returned'}`)
+  }
+  return { id: row.id, received_at: row.received_at, channel: row.channel ? channelConfigFromRow(row.channel as SecretsRow) : null }
 }
 
 export async function updateLedgerEvent(service: SupabaseClient, id: number, fields: Record<string, unknown>): Promise<void> {
