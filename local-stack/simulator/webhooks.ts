@@ -93,8 +93,10 @@ export class WebhookDispatcher {
   private enqueue(webhook: OutgoingWebhook): void {
     const deliveryId = randomUUID()
     const previous = this.lines.get(webhook.target) ?? Promise.resolve()
+    // A reset or stop replaces the controller: webhooks queued before it must not go out afterwards.
+    const signal = this.abort.signal
     // attempt() logs its own failures; the line must go on whatever happens.
-    const next = previous.then(() => this.attempt(webhook, deliveryId, 1)).catch(() => {})
+    const next = previous.then(() => (signal.aborted ? undefined : this.attempt(webhook, deliveryId, 1))).catch(() => {})
     this.lines.set(webhook.target, next)
   }
 
