@@ -12,6 +12,7 @@ import { closeOwnerPool, DEMO } from '../support/db.ts'
 import { createContact, createTicket, type TicketRow } from '../support/fixtures.ts'
 import { eventually, serviceClient } from '../support/stack.ts'
 import { appUrl, openApp, screenshot, signIn } from './support/browser.ts'
+import { restoreDemoTickets } from './support/demo-state.ts'
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 const DEMO_CHANNEL_ID = '00000000-0000-4000-d000-000000000001'
@@ -106,7 +107,10 @@ async function drawPng(label: string, color: string): Promise<Buffer> {
 }
 
 beforeAll(async () => {
+  // #1002 open with Carla, whatever earlier files did to it (a transfer would take the composer away).
+  await restoreDemoTickets()
   // A reply that greets by name, to see {nome} filled with the contact's first name.
+  await service.from('quick_replies').delete().eq('shortcut', 'ola').is('team_id', null)
   const { error } = await service.from('quick_replies').insert({
     shortcut: 'ola', title: 'Olá com nome', body: 'Olá, {nome}! Como posso ajudar?', team_id: null, created_by: DEMO.admin.id,
   })
@@ -129,6 +133,10 @@ afterAll(async () => {
   await context?.close()
   await browser?.close()
   await closeOwnerPool()
+  // Everything sent here went into #1002, and Ana's ticket is still open with Carla: the files after this
+  // one find the demo tickets as seeded, and the quick replies too.
+  await service.from('quick_replies').delete().eq('shortcut', 'ola').is('team_id', null)
+  await restoreDemoTickets()
 })
 
 describe('composer', () => {

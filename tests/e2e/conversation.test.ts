@@ -12,6 +12,7 @@ import { DEMO } from '../support/db.ts'
 import { simulator } from '../support/simulator.ts'
 import { eventually, serviceClient, signedInClient } from '../support/stack.ts'
 import { appUrl, launchBrowser, openApp, screenshot, signIn, type AppPage } from './support/browser.ts'
+import { restoreDemoTickets } from './support/demo-state.ts'
 
 const CHANNEL_ID = '00000000-0000-4000-d000-000000000001'
 const INSTANCE = 'atende-principal'
@@ -23,6 +24,9 @@ let browser: Browser
 let current: AppPage | undefined
 
 beforeAll(async () => {
+  // The checks below read #1002 exactly as seeded (its last message, the note before it); earlier files
+  // may have written into it or transferred it.
+  await restoreDemoTickets()
   browser = await launchBrowser()
 })
 

@@ -8,6 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { DEMO } from '../support/db.ts'
 import { serviceClient } from '../support/stack.ts'
 import { appUrl, launchBrowser, openApp, screenshot, signIn, type AppPage } from './support/browser.ts'
+import { restoreDemoTickets } from './support/demo-state.ts'
 
 const TICKET_1001 = '00000000-0000-4000-f000-000000000001'
 const TICKET_1003 = '00000000-0000-4000-f000-000000000003'
@@ -24,6 +25,8 @@ let browser: Browser
 const opened: AppPage[] = []
 
 beforeAll(async () => {
+  // The hits below are the seeded messages of #1002 and #1003.
+  await restoreDemoTickets()
   browser = await launchBrowser()
 })
 
@@ -33,6 +36,8 @@ afterEach(async () => {
 
 afterAll(async () => {
   await browser?.close()
+  // A message was added to #1003 here: the files after this one find it as seeded.
+  await restoreDemoTickets()
 })
 
 async function pageAs(email: string, options?: Parameters<typeof openApp>[1]): Promise<Page> {

@@ -11,6 +11,7 @@ import { DEMO } from '../support/db.ts'
 import { simulator } from '../support/simulator.ts'
 import { eventually, serviceClient } from '../support/stack.ts'
 import { appUrl, launchBrowser, openApp, screenshot, signIn, type AppPage } from './support/browser.ts'
+import { restoreDemoTickets } from './support/demo-state.ts'
 
 const TICKET_1002 = '00000000-0000-4000-f000-000000000002'
 const BILLING_CLASSIFICATION = '00000000-0000-4000-c000-000000000004'
@@ -22,6 +23,8 @@ let browser: Browser
 const opened: AppPage[] = []
 
 beforeAll(async () => {
+  // #1002 open with Carla, with no transfer in its history yet, whatever earlier files did to it.
+  await restoreDemoTickets()
   browser = await launchBrowser()
 })
 
@@ -31,6 +34,8 @@ afterEach(async () => {
 
 afterAll(async () => {
   await browser?.close()
+  // #1002 was transferred and closed here: the files after this one find it as seeded.
+  await restoreDemoTickets()
 })
 
 async function pageAs(email: string): Promise<Page> {
