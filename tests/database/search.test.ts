@@ -139,6 +139,20 @@ describe('search_messages: what matches', () => {
     expect(withoutMarks).not.toMatch(/[<>]/)
   })
 
+  it('shows a short message whole, marked, and cuts only a long one', async () => {
+    const own = await createTicket({ status: 'open' })
+    const word = newTag()
+    const short = `Pode desligar o ${word} da tomada, esperar trinta segundos e ligar de novo? Depois me conte se voltou.`
+    const long = `${'Primeiro confira os cabos e as luzes do aparelho com calma. '.repeat(4)}Depois o ${word} ${'e então mais texto que não cabe no resumo da busca. '.repeat(4)}`
+    await createMessage(own, { body: short, created_at: minutesAgo(2) })
+    await createMessage(own, { body: long, created_at: minutesAgo(1) })
+    const hits = await search(carla, word, { ticketId: own.id })
+    expect(hits.map(hit => hit.snippet)).toEqual([
+      expect.stringMatching(/^….*<mark>zq\w+k<\/mark>.*…$/),
+      short.replace(word, `<mark>${word}</mark>`),
+    ])
+  })
+
   it('returns the ticket and the contact of each hit', async () => {
     const [hit] = await inTicket('roteador')
     expect(hit).toMatchObject({
