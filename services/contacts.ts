@@ -7,7 +7,7 @@ import { toTicket } from '~/services/tickets'
 import type { Tables } from '~/types/database'
 import type { Contact, Ticket } from '~/types/domain'
 import type { AppSupabaseClient } from '~/types/supabase'
-import { rpcError } from '~/services/ticket-actions'
+import { rpcError } from '~/services/errors'
 
 /** Where the previous page ended, in the list's order (last_message_at desc nulls last, id). */
 export interface ContactCursor {

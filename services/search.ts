@@ -5,7 +5,7 @@
  */
 import type { MessageDirection, MessageKind, MessageSearchHit } from '~/types/domain'
 import type { AppSupabaseClient } from '~/types/supabase'
-import { rpcError } from '~/services/ticket-actions'
+import { rpcError } from '~/services/errors'
 
 export interface MessageSearchPage {
   hits: MessageSearchHit[]

@@ -1,55 +1,13 @@
 /**
  * Ticket actions data layer: the transfer/close/reopen RPCs, a ticket's event history
  * (`ticket_events`) and the one setting the close dialog needs (`app_settings.classification_required`).
- *
- * The RPCs refuse with a stable snake_case `message` (`classification_required`, `ticket_closed`…) and
- * a pt-BR `details` written for people; `RpcError` keeps both, so the UI shows the server's sentence and
- * code can still branch on the reason.
+ * Refusals come back as `RpcError` (services/errors.ts).
  */
-import type { PostgrestError } from '@supabase/supabase-js'
-import { ACTION_ERROR_LABELS } from '~/constants/ticket-events'
 import { toTicket } from '~/services/tickets'
 import type { Tables } from '~/types/database'
 import type { Ticket, TicketEvent } from '~/types/domain'
 import type { AppSupabaseClient } from '~/types/supabase'
-import { DataRequestError } from '~/utils/errors'
-
-export class RpcError extends DataRequestError {
-  constructor(
-    /** The stable reason code (`ticket_closed`), or PostgREST's own message. */
-    readonly reason: string,
-    code: string,
-    status: number,
-    /** Already in pt-BR, for people; null when the server did not send one. */
-    readonly detail: string | null,
-    /** A pt-BR suggestion (e.g. which ticket to open instead). */
-    readonly hint: string | null,
-  ) {
-    super(reason, code, status)
-    this.name = 'RpcError'
-  }
-}
-
-export function rpcError(error: PostgrestError, status: number): RpcError {
-  // Only the functions' own refusals carry a pt-BR detail: rule refusals (P0001) and `not_allowed`
-  // (42501). A network failure puts a stack trace in `details`, and PostgREST's errors are English.
-  const ours = error.code === 'P0001' || (error.code === '42501' && error.message === 'not_allowed')
-  const text = (value: unknown) => (ours && typeof value === 'string' && value.trim() ? value.trim() : null)
-  const detail = text(error.details)
-  const hint = text(error.hint)
-  return new RpcError(error.message, error.code ?? '', status, detail, hint)
-}
-
-/** What to tell the person about a failed request, in pt-BR. */
-export function errorText(error: unknown): string {
-  if (error instanceof RpcError && error.detail) return error.detail
-  if (error instanceof DataRequestError) {
-    if (error.status === 0) return ACTION_ERROR_LABELS.network
-    if (error.code === '42501' || error.status === 403) return ACTION_ERROR_LABELS.notAllowed
-  }
-  if (error instanceof TypeError) return ACTION_ERROR_LABELS.network
-  return ACTION_ERROR_LABELS.unknown
-}
+import { rpcError } from '~/services/errors'
 
 export interface TransferInput {
   ticketId: string

@@ -1,5 +1,5 @@
 import * as contactsService from '~/services/contacts'
-import { errorText } from '~/services/ticket-actions'
+import { errorText } from '~/services/errors'
 import { SEARCH_MIN_LENGTH } from '~/services/search'
 import type { Contact, Ticket } from '~/types/domain'
 

@@ -1,5 +1,5 @@
 import * as searchService from '~/services/search'
-import { errorText } from '~/services/ticket-actions'
+import { errorText } from '~/services/errors'
 import type { MessageSearchHit } from '~/types/domain'
 import { compareHitsNewestFirst, groupHitsByTicket } from '~/utils/search-snippet'
 

@@ -849,16 +849,19 @@ export type Database = {
       team_members: {
         Row: {
           created_at: string
+          last_auto_assigned_at: string | null
           team_id: string
           user_id: string
         }
         Insert: {
           created_at?: string
+          last_auto_assigned_at?: string | null
           team_id: string
           user_id: string
         }
         Update: {
           created_at?: string
+          last_auto_assigned_at?: string | null
           team_id?: string
           user_id?: string
         }
@@ -881,18 +884,21 @@ export type Database = {
       }
       teams: {
         Row: {
+          auto_assign: boolean
           color: string
           created_at: string
           id: string
           name: string
         }
         Insert: {
+          auto_assign?: boolean
           color?: string
           created_at?: string
           id?: string
           name: string
         }
         Update: {
+          auto_assign?: boolean
           color?: string
           created_at?: string
           id?: string
@@ -1138,6 +1144,25 @@ export type Database = {
         Returns: Database['public']['Tables']['messages']['Row']
         SetofOptions: { from: '*', to: 'messages', isOneToOne: true, isSetofReturn: false }
       }
+      admin_save_user: {
+        Args: {
+          p_user_id: string
+          p_full_name: string
+          p_role: string
+          p_team_ids?: string[]
+        }
+        Returns: Database['public']['Tables']['profiles']['Row']
+        SetofOptions: { from: '*', to: 'profiles', isOneToOne: true, isSetofReturn: false }
+      }
+      admin_set_user_active: {
+        Args: {
+          p_actor_id: string
+          p_user_id: string
+          p_active: boolean
+        }
+        Returns: Database['public']['Tables']['profiles']['Row']
+        SetofOptions: { from: '*', to: 'profiles', isOneToOne: true, isSetofReturn: false }
+      }
       apply_bot_decision: {
         Args: {
           p_ticket_id: string
@@ -1185,6 +1210,12 @@ export type Database = {
           p_finish?: Json
         }
         Returns: Json
+      }
+      claim_first_admin: {
+        Args: {
+          p_user_id: string
+        }
+        Returns: boolean
       }
       claim_outbox_batch: {
         Args: {
@@ -1235,6 +1266,10 @@ export type Database = {
           p_reason: string
           p_retry_at?: string
         }
+        Returns: boolean
+      }
+      first_admin_needed: {
+        Args: never
         Returns: boolean
       }
       ingest_business_message: {
@@ -1346,6 +1381,15 @@ export type Database = {
       run_inactivity_rules: {
         Args: {
           p_now?: string
+        }
+        Returns: Json
+      }
+      save_chatbot: {
+        Args: {
+          p_channel_id: string
+          p_settings?: Json
+          p_options?: Json
+          p_expected_updated_at?: string
         }
         Returns: Json
       }

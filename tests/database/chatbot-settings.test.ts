@@ -10,7 +10,6 @@ import { createChannel } from '../support/fixtures.ts'
 afterAll(closeOwnerPool)
 
 const SEED_CHANNEL = '00000000-0000-4000-d000-000000000001'
-const INACTIVITY_CLASSIFICATION = '00000000-0000-4000-c000-000000000006'
 const admin = asUser(DEMO.admin.id)
 
 describe('bot_settings.timezone', () => {
@@ -31,8 +30,10 @@ describe('bot_settings.inactivity_classification_id', () => {
   it('must name a classification and is cleared when that classification goes', async () => {
     const channel = await createChannel()
     await runAs(serviceRole, async (db) => {
-      await db.query('update public.bot_settings set inactivity_classification_id = $1 where channel_id = $2', [INACTIVITY_CLASSIFICATION, channel.id])
-      await db.query('delete from public.classifications where id = $1', [INACTIVITY_CLASSIFICATION])
+      // A classification of its own: the demo one labels tickets, and one in use cannot be deleted.
+      const { rows: [classification] } = await db.query('insert into public.classifications (name) values ($1) returning id', [`Inatividade ${randomUUID()}`])
+      await db.query('update public.bot_settings set inactivity_classification_id = $1 where channel_id = $2', [classification.id, channel.id])
+      await db.query('delete from public.classifications where id = $1', [classification.id])
       const { rows } = await db.query('select inactivity_classification_id from public.bot_settings where channel_id = $1', [channel.id])
       expect(rows).toEqual([{ inactivity_classification_id: null }])
     })

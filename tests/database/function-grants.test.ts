@@ -17,13 +17,13 @@ const SIGNED_IN = [
 ]
 
 /** About the caller's own session: meaningless for the service role. */
-const SESSION_ONLY = ['my_profile']
+const SESSION_ONLY = ['admin_save_user', 'my_profile', 'save_chatbot']
 
 /** Functions only the edge functions (service role) may call. */
 const SERVICE_ONLY = [
-  'apply_bot_decision', 'apply_message_status', 'apply_rating_answer', 'apply_webhook_bot_decision',
-  'apply_webhook_status', 'claim_outbox_batch', 'claim_provider_events', 'complete_outbox_send',
-  'expire_due_ratings', 'expire_rating', 'fail_outbox_send', 'ingest_business_message', 'ingest_inbound_message',
+  'admin_set_user_active', 'apply_bot_decision', 'apply_message_status', 'apply_rating_answer', 'apply_webhook_bot_decision',
+  'apply_webhook_status', 'claim_first_admin', 'claim_outbox_batch', 'claim_provider_events', 'complete_outbox_send',
+  'expire_due_ratings', 'expire_rating', 'fail_outbox_send', 'first_admin_needed', 'ingest_business_message', 'ingest_inbound_message',
   'ingest_webhook_message', 'receive_webhook_event', 'record_channel_connection', 'record_channel_qr',
   'record_rating', 'resolve_contact', 'resolve_group_contact', 'run_inactivity_rules',
 ]
