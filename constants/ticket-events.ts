@@ -146,12 +146,19 @@ export function describeTicketEvent(event: TicketEvent, names: TicketEventNames)
       if (reason === 'fallback') return sentence(`Encaminhado para a fila de ${target} após respostas inválidas ao menu`, 'info')
       if (reason === 'bot_disabled') return sentence(`Encaminhado direto para a fila de ${target} (menu automático desligado)`, 'info')
       if (reason === 'no_options') return sentence(`Encaminhado para a fila de ${target} (menu sem opções)`, 'info')
+      if (reason === 'assignee_deactivated' || reason === 'assignee_became_observer') {
+        const who = staff(event.from_agent_id) ?? SOMEONE
+        const why = reason === 'assignee_deactivated' ? 'foi desativado(a)' : 'passou a observador(a)'
+        return sentence(`Voltou para a fila de ${target}: ${who} ${why}${actor ? ` por ${actor}` : ''}`, 'warning')
+      }
       // `position` is what the bot writes; `menu_option` came first and may still be in old rows.
       const option = dataNumber(data, 'position') ?? dataNumber(data, 'menu_option')
       return sentence(`O menu encaminhou para a fila de ${target}${option ? ` (opção ${option})` : ''}`, 'info')
     }
     case 'accepted':
       return sentence(`${actor ?? SYSTEM} aceitou o atendimento`, 'success')
+    case 'auto_assigned':
+      return sentence(`Distribuído automaticamente para ${staff(event.to_agent_id) ?? SOMEONE.toLowerCase()} (rodízio de ${team(event.to_team_id) ?? 'equipe'})`, 'success')
     case 'transferred': {
       const toTeam = team(event.to_team_id)
       const toAgent = staff(event.to_agent_id)

@@ -51,6 +51,15 @@ describe('ticket event sentences', () => {
       .toBe('Carla Técnica transferiu para Financeiro')
   })
 
+  it('phrases the round robin and tickets handed back when their agent leaves', () => {
+    expect(ticketEventLine(event({ type: 'auto_assigned', to_team_id: 'support', to_agent_id: 'bruno', data: { rule: 'round_robin' } }), names))
+      .toBe('Distribuído automaticamente para Bruno Técnico (rodízio de Suporte Técnico)')
+    expect(ticketEventLine(event({ type: 'queued', actor_id: 'diego', from_agent_id: 'carla', to_team_id: 'support', data: { reason: 'assignee_deactivated' } }), names))
+      .toBe('Voltou para a fila de Suporte Técnico: Carla Técnica foi desativado(a) por Diego Financeiro')
+    expect(ticketEventLine(event({ type: 'queued', from_agent_id: 'carla', to_team_id: 'support', data: { reason: 'assignee_became_observer' } }), names))
+      .toBe('Voltou para a fila de Suporte Técnico: Carla Técnica passou a observador(a)')
+  })
+
   it('phrases the life of a ticket from the menu to the rating', () => {
     const lines = [
       event({ type: 'created' }),
