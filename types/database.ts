@@ -1163,6 +1163,23 @@ export type Database = {
         Returns: Database['public']['Tables']['profiles']['Row']
         SetofOptions: { from: '*', to: 'profiles', isOneToOne: true, isSetofReturn: false }
       }
+      analytics_datasets: {
+        Args: never
+        Returns: {
+          name: string
+          description: string
+          change_column: string
+        }[]
+      }
+      analytics_page: {
+        Args: {
+          p_dataset: string
+          p_since?: string
+          p_after?: Json
+          p_limit?: number
+        }
+        Returns: Json
+      }
       apply_bot_decision: {
         Args: {
           p_ticket_id: string
@@ -1211,6 +1228,13 @@ export type Database = {
         }
         Returns: Json
       }
+      authorize_api_key: {
+        Args: {
+          p_key_hash: string
+          p_dataset: string
+        }
+        Returns: Json
+      }
       claim_first_admin: {
         Args: {
           p_user_id: string
@@ -1247,6 +1271,15 @@ export type Database = {
           p_provider_message_id: string
         }
         Returns: boolean
+      }
+      create_api_key: {
+        Args: {
+          p_name: string
+          p_scopes: string[]
+          p_expires_at?: string
+          p_rate_limit_per_minute?: number
+        }
+        Returns: Json
       }
       expire_due_ratings: {
         Args: never
@@ -1377,6 +1410,13 @@ export type Database = {
         }
         Returns: Database['public']['Tables']['messages']['Row']
         SetofOptions: { from: '*', to: 'messages', isOneToOne: true, isSetofReturn: false }
+      }
+      revoke_api_key: {
+        Args: {
+          p_key_id: string
+        }
+        Returns: Database['public']['Tables']['api_keys']['Row']
+        SetofOptions: { from: '*', to: 'api_keys', isOneToOne: true, isSetofReturn: false }
       }
       run_inactivity_rules: {
         Args: {

@@ -355,7 +355,7 @@ create view analytics.channels as
   select id as channel_id, name as channel_name, provider, phone_number, active, created_at from public.channels;
 comment on view analytics.channels is 'WhatsApp connections.';
 create view analytics.classifications as
-  select id as classification_id, name as classification_name, active, position from public.classifications;
+  select id as classification_id, name as classification_name, active, position, created_at from public.classifications;
 comment on view analytics.classifications is 'Closing classifications.';
 
 grant select on all tables in schema analytics to analytics_reader, service_role;

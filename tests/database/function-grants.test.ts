@@ -12,17 +12,17 @@ type Audience = 'service_role' | 'authenticated' | 'anon'
 
 /** Functions the browser may call (as signed-in staff; the function checks the role itself). */
 const SIGNED_IN = [
-  'accept_ticket', 'add_private_note', 'close_ticket', 'mark_ticket_read', 'reopen_conversation',
+  'accept_ticket', 'add_private_note', 'analytics_datasets', 'close_ticket', 'mark_ticket_read', 'reopen_conversation',
   'retry_failed_message', 'search_contacts', 'search_messages', 'send_message', 'transfer_ticket',
 ]
 
 /** About the caller's own session: meaningless for the service role. */
-const SESSION_ONLY = ['admin_save_user', 'my_profile', 'save_chatbot']
+const SESSION_ONLY = ['admin_save_user', 'create_api_key', 'my_profile', 'revoke_api_key', 'save_chatbot']
 
 /** Functions only the edge functions (service role) may call. */
 const SERVICE_ONLY = [
-  'admin_set_user_active', 'apply_bot_decision', 'apply_message_status', 'apply_rating_answer', 'apply_webhook_bot_decision',
-  'apply_webhook_status', 'claim_first_admin', 'claim_outbox_batch', 'claim_provider_events', 'complete_outbox_send',
+  'admin_set_user_active', 'analytics_page', 'apply_bot_decision', 'apply_message_status', 'apply_rating_answer', 'apply_webhook_bot_decision',
+  'apply_webhook_status', 'authorize_api_key', 'claim_first_admin', 'claim_outbox_batch', 'claim_provider_events', 'complete_outbox_send',
   'expire_due_ratings', 'expire_rating', 'fail_outbox_send', 'first_admin_needed', 'ingest_business_message', 'ingest_inbound_message',
   'ingest_webhook_message', 'receive_webhook_event', 'record_channel_connection', 'record_channel_qr',
   'record_rating', 'resolve_contact', 'resolve_group_contact', 'run_inactivity_rules',
