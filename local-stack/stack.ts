@@ -34,6 +34,11 @@ export interface StackOptions {
   watchFunctions?: boolean
   /** The WhatsApp simulator (on `ports.simulator`); false leaves it out, an object tunes it. */
   simulator?: boolean | Omit<SimulatorOptions, 'port' | 'log'>
+  /**
+   * Apply supabase/seed.sql (demo users, teams, channel, tickets) to a fresh database; default true.
+   * false starts as a new customer does: no users at all, the first admin is created at /primeiro-acesso.
+   */
+  seed?: boolean
 }
 
 export interface RunningStack {
@@ -53,6 +58,9 @@ export interface RunningStack {
   failure: Promise<never>
   stop(): Promise<void>
 }
+
+/** Data folder of `npm run stack -- --vazio` / `npm run dev -- --vazio`: an empty database kept apart from the demo one. */
+export const EMPTY_DATA_DIR = `${PATHS.defaultDataDir}-vazio`
 
 export async function startStack(options: StackOptions = {}): Promise<RunningStack> {
   const ports: StackPorts = { ...DEFAULT_PORTS, ...options.ports }
@@ -81,7 +89,7 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
 
     await applyPlatformBootstrap(database.superuserUrl)
     const migrations = await applyMigrations(database.ownerUrl)
-    const seeded = migrations.freshDatabase ? await applySeed(database.ownerUrl) : false
+    const seeded = migrations.freshDatabase && options.seed !== false ? await applySeed(database.ownerUrl) : false
 
     const postgrest = await startPostgrest({
       port: ports.postgrest, dbHost: database.host, dbPort: database.port, dataDir, keys, log: childLog,
