@@ -56,6 +56,13 @@ export const ADMIN_PAGES = [
     icon: 'settings',
     description: 'Fuso horário da empresa, regras de encerramento e o relatório do Power BI.',
   },
+  {
+    key: 'chaves-de-api',
+    label: 'Chaves de API',
+    path: '/admin/chaves-de-api',
+    icon: 'key',
+    description: 'Chaves que dão ao Power BI e a outras ferramentas acesso somente leitura aos dados de atendimento.',
+  },
 ] as const satisfies readonly AdminPage[]
 
 export type AdminPageKey = typeof ADMIN_PAGES[number]['key']

@@ -1169,6 +1169,7 @@ export type Database = {
           name: string
           description: string
           change_column: string
+          columns: string[]
         }[]
       }
       analytics_page: {
@@ -1389,6 +1390,51 @@ export type Database = {
         }
         Returns: Database['public']['Tables']['tickets']['Row']
         SetofOptions: { from: '*', to: 'tickets', isOneToOne: true, isSetofReturn: false }
+      }
+      report_dashboard: {
+        Args: {
+          p_from: string
+          p_to: string
+          p_channel_id?: string
+          p_team_id?: string
+        }
+        Returns: Json
+      }
+      report_ticket_count: {
+        Args: {
+          p_filters?: Json
+        }
+        Returns: number
+      }
+      report_tickets: {
+        Args: {
+          p_filters?: Json
+          p_after?: Json
+          p_limit?: number
+        }
+        Returns: {
+          ticket_id: string
+          number: number
+          status: string
+          created_at: string
+          closed_at: string
+          contact_id: string
+          contact_name: string
+          contact_phone: string
+          channel_id: string
+          channel_name: string
+          team_id: string
+          team_name: string
+          agent_id: string
+          agent_name: string
+          classification_name: string
+          closing_comment: string
+          closed_by_bot: boolean
+          wait_seconds: number
+          first_response_seconds: number
+          handle_seconds: number
+          rating: number
+        }[]
       }
       resolve_contact: {
         Args: {

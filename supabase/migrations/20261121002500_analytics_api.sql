@@ -225,10 +225,17 @@ comment on function public.analytics_page(text, timestamptz, jsonb, integer) is
 revoke all on function public.analytics_page(text, timestamptz, jsonb, integer) from public, anon, authenticated;
 grant execute on function public.analytics_page(text, timestamptz, jsonb, integer) to service_role;
 
--- The dataset list, for the API's index and the admin screen.
-create function public.analytics_datasets() returns table (name text, description text, change_column text)
+-- The dataset list, for the API's index and the admin screen, with each view's columns in order (the
+-- API writes CSV headers and JSON keys in that order; jsonb alone would sort keys by length).
+create function public.analytics_datasets() returns table (name text, description text, change_column text, columns text[])
 language sql stable security definer set search_path = '' as $$
-  select name, description, change_column from private.analytics_datasets order by name
+  select d.name, d.description, d.change_column,
+         array(select a.attname::text from pg_catalog.pg_attribute a
+               where a.attrelid = format('analytics.%I', d.view_name)::regclass and a.attnum > 0 and not a.attisdropped
+               order by a.attnum)
+  from private.analytics_datasets d
+  order by d.name
 $$;
+comment on function public.analytics_datasets() is 'The analytics API''s datasets: description, incremental column and the view''s columns in order.';
 revoke all on function public.analytics_datasets() from public, anon;
 grant execute on function public.analytics_datasets() to authenticated, service_role;

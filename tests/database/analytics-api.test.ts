@@ -104,7 +104,7 @@ describe('authorize_api_key', () => {
 
   it('revoke_api_key returns the row without the hash', async () => {
     const created = await createKey(['*'])
-    const [{ revoked }] = await queryAs(admin, 'select to_jsonb(public.revoke_api_key($1)) as revoked', [created.id])
+    const { revoked } = (await queryAs(admin, 'select to_jsonb(public.revoke_api_key($1)) as revoked', [created.id]))[0]!
     expect(revoked).toMatchObject({ id: created.id, key_hash: null })
     expect(revoked.revoked_at).toBeTruthy()
   })
@@ -156,7 +156,7 @@ describe('analytics_page', () => {
     expect(second.rows.map((r: { ticket_id: string }) => r.ticket_id)).toEqual([ticketIds[2]])
     expect(second.next).toBeNull()
 
-    const [{ page: later }] = await queryAs(serviceRole, `select public.analytics_page('tickets', '2031-01-01T11:30:00Z', null, 100) as page`)
+    const { page: later } = (await queryAs(serviceRole, `select public.analytics_page('tickets', '2031-01-01T11:30:00Z', null, 100) as page`))[0]!
     expect(later.rows.map((r: { ticket_id: string }) => r.ticket_id)).toEqual([ticketIds[2]])
   })
 
