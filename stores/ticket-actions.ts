@@ -1,3 +1,4 @@
+import { errorText } from '~/services/errors'
 import * as actionsService from '~/services/ticket-actions'
 import * as messagesService from '~/services/messages'
 import type { Ticket, TicketEvent } from '~/types/domain'
@@ -59,7 +60,7 @@ export const useTicketActionsStore = defineStore('ticket-actions', () => {
       if (request === eventRequests[ticketId]) eventsByTicket.value[ticketId] = rows
     }
     catch (error) {
-      if (request === eventRequests[ticketId]) eventsErrors.value[ticketId] = actionsService.errorText(error)
+      if (request === eventRequests[ticketId]) eventsErrors.value[ticketId] = errorText(error)
     }
     finally {
       if (request === eventRequests[ticketId]) eventsLoading.value[ticketId] = false
@@ -68,19 +69,18 @@ export const useTicketActionsStore = defineStore('ticket-actions', () => {
 
   // Settings the close dialog needs.
   const classificationRequired = ref(false)
-  let settingsRead: Promise<void> | undefined
 
-  /** Reads app_settings.classification_required once; a failure leaves it optional and allows a retry. */
+  /**
+   * Reads app_settings.classification_required each time the close dialog opens (one small row): an admin
+   * may have changed the rule since. A failure keeps the last value; the server enforces the rule anyway
+   * (classification_required) and the dialog then shows its text.
+   */
   function ensureSettings(): Promise<void> {
-    settingsRead ??= actionsService.fetchClassificationRequired(supabase)
+    return actionsService.fetchClassificationRequired(supabase)
       .then((required) => {
         classificationRequired.value = required
       })
-      .catch(() => {
-        // The server still enforces the rule (classification_required); the dialog then shows its text.
-        settingsRead = undefined
-      })
-    return settingsRead
+      .catch(() => {})
   }
 
   function applied(ticket: Ticket): Ticket {
