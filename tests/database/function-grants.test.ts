@@ -17,7 +17,9 @@ const SIGNED_IN = [
 ]
 
 /** About the caller's own session: meaningless for the service role. */
-const SESSION_ONLY = ['admin_save_user', 'create_api_key', 'my_profile', 'revoke_api_key', 'save_chatbot']
+const SESSION_ONLY = [
+  'admin_save_user', 'create_api_key', 'my_profile', 'report_dashboard', 'report_ticket_count', 'report_tickets', 'revoke_api_key', 'save_chatbot',
+]
 
 /** Functions only the edge functions (service role) may call. */
 const SERVICE_ONLY = [
