@@ -28,6 +28,7 @@ export const DATASET_LABELS: Record<string, string> = {
   messages: 'Mensagens',
   transfers: 'Transferências',
   ratings: 'Avaliações',
+  queue_waits: 'Esperas na fila',
   daily: 'Indicadores por dia',
   agents_daily: 'Atendentes por dia',
   agents: 'Atendentes',

@@ -11,6 +11,7 @@
 -- Durations are in seconds (numeric), null when the ticket has not reached that point. One definition each
 -- (docs/modelo-de-dados.md, "Métricas"):
 --   bot     = first entered a queue − created          wait        = first accepted − first entered a queue
+--   (per-segment waits, one per acceptance, in analytics.queue_waits)
 --   handle  = closed − first accepted                  first reply = first agent message − first accepted
 --   resolution = closed − created
 -- Rating buckets on the 1–10 scale: promoter 9–10, passive 7–8, detractor 1–6.
@@ -197,6 +198,34 @@ left join public.profiles ta on ta.id = e.to_agent_id
 where e.type = 'transferred';
 
 comment on view analytics.transfers is 'One row per transfer (from/to team and agent, note). Rows never change; incremental key: created_at (= updated_at).';
+
+-- Queue waits ------------------------------------------------------------------------------------------
+
+-- Wait per queue segment (DESIGN.md): every acceptance ends a segment that began when the ticket last
+-- entered a queue (accept_ticket records that moment in data.queued_at). The round robin assigns at the
+-- moment of queueing, so its segments wait zero.
+create view analytics.queue_waits as
+select
+  e.id as segment_id,
+  e.ticket_id,
+  t.number as ticket_number,
+  e.to_team_id as team_id,
+  tm.name as team_name,
+  coalesce(e.to_agent_id, e.actor_id) as agent_id,
+  ag.full_name as agent_name,
+  e.type as ended_by,
+  coalesce((e.data ->> 'queued_at')::timestamptz, e.created_at) as queued_at,
+  e.created_at as accepted_at,
+  analytics.seconds_between(coalesce((e.data ->> 'queued_at')::timestamptz, e.created_at), e.created_at) as wait_seconds,
+  (e.created_at at time zone analytics.company_timezone())::date as accepted_date,
+  e.created_at as updated_at
+from public.ticket_events e
+join public.tickets t on t.id = e.ticket_id
+left join public.teams tm on tm.id = e.to_team_id
+left join public.profiles ag on ag.id = coalesce(e.to_agent_id, e.actor_id)
+where e.type in ('accepted', 'auto_assigned');
+
+comment on view analytics.queue_waits is 'One row per queue segment that ended with an agent taking the ticket (by hand: accepted; by the round robin: auto_assigned): wait = accepted_at − queued_at. Rows never change.';
 
 -- Ratings ---------------------------------------------------------------------------------------------
 

@@ -21,6 +21,7 @@ insert into private.analytics_datasets (name, view_name, change_column, key_colu
   ('messages', 'messages', 'updated_at', '{updated_at,message_id}', 'Um registro por mensagem (sem o conteúdo).'),
   ('transfers', 'transfers', 'created_at', '{created_at,transfer_id}', 'Um registro por transferência.'),
   ('ratings', 'ratings', 'updated_at', '{updated_at,ticket_id}', 'Um registro por pedido de avaliação.'),
+  ('queue_waits', 'queue_waits', 'updated_at', '{updated_at,segment_id}', 'Um registro por espera na fila (cada vez que um técnico assumiu).'),
   ('daily', 'daily', 'day', '{day}', 'Indicadores por dia (fuso da empresa).'),
   ('agents_daily', 'agents_daily', 'day', '{day,agent_id}', 'Indicadores por atendente e dia.'),
   ('agents', 'agents', 'created_at', '{agent_id}', 'Atendentes.'),
@@ -30,7 +31,7 @@ insert into private.analytics_datasets (name, view_name, change_column, key_colu
 
 -- Scopes must name datasets ('*' = all of them).
 alter table public.api_keys add constraint api_keys_scopes_known check (
-  scopes <@ array['*', 'tickets', 'messages', 'transfers', 'ratings', 'daily', 'agents_daily', 'agents', 'teams', 'channels', 'classifications']
+  scopes <@ array['*', 'tickets', 'messages', 'transfers', 'ratings', 'queue_waits', 'daily', 'agents_daily', 'agents', 'teams', 'channels', 'classifications']
 );
 
 -- Requests per key and minute, for the rate limit (old windows are pruned as new ones start).

@@ -124,6 +124,19 @@ describe('analytics.messages, transfers and ratings', () => {
   })
 })
 
+describe('analytics.queue_waits', () => {
+  it('has one wait per acceptance: by hand from the queue entry, by the round robin zero', async () => {
+    // Ticket A's acceptance event was written without data.queued_at here, so it starts at the event; add it.
+    await ownerPool().query(`update public.ticket_events set data = jsonb_build_object('queued_at', '2020-03-10T02:31:00Z') where ticket_id = $1 and type = 'accepted'`, [ids.a])
+    const { rows } = await ownerPool().query(
+      `select ticket_id, ended_by, wait_seconds, team_name from analytics.queue_waits where ticket_id = any($1) order by accepted_at`, [[ids.a, ids.b]])
+    expect(rows).toEqual([
+      { ticket_id: ids.a, ended_by: 'accepted', wait_seconds: '300.000', team_name: null },
+      { ticket_id: ids.b, ended_by: 'auto_assigned', wait_seconds: '0.000', team_name: 'Suporte Técnico' },
+    ])
+  })
+})
+
 describe('analytics.daily and analytics.agents_daily', () => {
   it('adds up each local day', async () => {
     const { rows } = await ownerPool().query(
