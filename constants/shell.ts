@@ -8,6 +8,5 @@ export const SHELL_LABELS = {
   signOutFailed: 'Não foi possível sair agora. Verifique sua conexão e tente novamente.',
   theme: 'Tema',
   userArea: 'Sua conta',
-  comingSoon: 'Em breve',
   accessRestricted: 'Acesso restrito: esta área é exclusiva para administradores.',
 } as const
