@@ -373,3 +373,82 @@ describe('Cloud API', () => {
     expect(answer).toMatchObject({ status: 409, body: { code: 'phone_number_in_use' } })
   })
 })
+
+describe('edit and reconnect with the saved credentials (the edit form never reads secrets back)', () => {
+  const deleteOnServer = (instance: string) => fetch(`${evolutionUrl()}/instance/delete/${instance}`, { method: 'DELETE', headers: { apikey: SIMULATOR_EVOLUTION_API_KEY } })
+
+  it('evolution.details shows the saved server and instance, never the key', async () => {
+    const channel = await createChannel('evolution')
+    expect(await connect(admin, { action: 'evolution.details', channel_id: channel.id })).toEqual({ status: 200, body: { base_url: null, instance: null, has_api_key: false } })
+    const setup = await connect(admin, { action: 'evolution.setup', channel_id: channel.id, base_url: evolutionUrl(), api_key: SIMULATOR_EVOLUTION_API_KEY })
+    expect(setup.status).toBe(200)
+    const details = await connect(admin, { action: 'evolution.details', channel_id: channel.id })
+    expect(details).toEqual({ status: 200, body: { base_url: evolutionUrl(), instance: setup.body.instance, has_api_key: true } })
+    expect(JSON.stringify(details.body)).not.toContain(SIMULATOR_EVOLUTION_API_KEY)
+    for (const client of [carla, supervisor]) expect(await connect(client, { action: 'evolution.details', channel_id: channel.id })).toMatchObject({ status: 403 })
+  })
+
+  it('evolution.setup with keep_saved reuses the saved key; without a saved one it names the field', async () => {
+    const fresh = await createChannel('evolution')
+    expect(await connect(admin, { action: 'evolution.setup', channel_id: fresh.id, base_url: evolutionUrl(), keep_saved: true }))
+      .toMatchObject({ status: 400, body: { code: 'not_configured', details: { field: 'api_key' } } })
+    // Without the flag a missing key is still the admin's mistake.
+    expect(await connect(admin, { action: 'evolution.setup', channel_id: fresh.id, base_url: evolutionUrl() }))
+      .toMatchObject({ status: 400, body: { code: 'invalid_request', details: { field: 'api_key' } } })
+
+    expect(await connect(admin, { action: 'evolution.setup', channel_id: fresh.id, base_url: evolutionUrl(), api_key: SIMULATOR_EVOLUTION_API_KEY })).toMatchObject({ status: 200, body: { state: 'qr' } })
+    const again = await connect(admin, { action: 'evolution.setup', channel_id: fresh.id, keep_saved: true })
+    expect(again).toMatchObject({ status: 200, body: { state: 'qr', qr_code: expect.stringMatching(/^2@/) } })
+    expect(await secretsRow(fresh.id)).toMatchObject({ evolution_base_url: evolutionUrl(), evolution_api_key: SIMULATOR_EVOLUTION_API_KEY })
+    // A new key typed with keep_saved replaces the saved one only if the server accepts it.
+    expect(await connect(admin, { action: 'evolution.setup', channel_id: fresh.id, api_key: 'chave-errada', keep_saved: true }))
+      .toMatchObject({ status: 400, body: { code: 'provider_rejected' } })
+    expect((await secretsRow(fresh.id))!.evolution_api_key).toBe(SIMULATOR_EVOLUTION_API_KEY)
+  })
+
+  it('evolution.connect re-creates an instance removed from the server, with our webhook, and shows a QR', async () => {
+    const channel = await createChannel('evolution')
+    const setup = await connect(admin, { action: 'evolution.setup', channel_id: channel.id, base_url: evolutionUrl(), api_key: SIMULATOR_EVOLUTION_API_KEY })
+    const instance = setup.body.instance as string
+    expect((await deleteOnServer(instance)).status).toBe(200)
+    expect(await simulator().findInstance(instance)).toBeNull()
+
+    const answer = await connect(admin, { action: 'evolution.connect', channel_id: channel.id })
+    expect(answer).toMatchObject({ status: 200, body: { state: 'qr', instance, qr_code: expect.stringMatching(/^2@/) } })
+    const onServer = await simulator().instance(instance)
+    expect(onServer.webhook?.headers['x-atende-webhook-secret']).toBe((await secretsRow(channel.id))!.webhook_secret)
+    expect(onServer.qr?.code).toBe(answer.body.qr_code)
+  })
+
+  it('evolution.connect after evolution.delete creates the instance again; with a number also a pairing code', async () => {
+    const channel = await createChannel('evolution')
+    await connect(admin, { action: 'evolution.setup', channel_id: channel.id, base_url: evolutionUrl(), api_key: SIMULATOR_EVOLUTION_API_KEY })
+    expect(await connect(admin, { action: 'evolution.delete', channel_id: channel.id })).toMatchObject({ status: 200, body: { instance: null } })
+
+    const answer = await connect(admin, { action: 'evolution.connect', channel_id: channel.id, phone_number: '5511912345678' })
+    expect(answer).toMatchObject({ status: 200, body: { state: 'qr', pairing_code: expect.stringMatching(/^[A-Z0-9]{8}$/) } })
+    const instance = answer.body.instance as string
+    expect((await secretsRow(channel.id))!.evolution_instance_name).toBe(instance)
+    expect((await simulator().instance(instance)).pairingNumber).toBe('5511912345678')
+    expect(await channelRow(channel.id)).toMatchObject({ connection_state: 'qr' })
+  })
+
+  it('cloud.setup with keep_saved reuses the saved token and app secret', async () => {
+    const accessToken = `EAAG${randomUUID().replaceAll('-', '')}`
+    const appSecret = randomUUID().replaceAll('-', '')
+    const phoneNumberId = `1${randomInt(10_000_000_000_000, 99_999_999_999_999)}`
+    const wabaId = `1${randomInt(10_000_000_000_000, 99_999_999_999_999)}`
+    const display = `5511${randomInt(900_000_000, 999_999_999)}`
+    await simulator().registerNumber({ phoneNumberId, displayPhoneNumber: display, wabaId, accessToken, appSecret, verifyToken: 'x', webhookUrl: webhookUrl('cloud'), skipVerification: true })
+    const channel = await createChannel('cloud')
+    expect(await connect(admin, { action: 'cloud.setup', channel_id: channel.id, phone_number_id: phoneNumberId, graph_base_url: graphUrl(), keep_saved: true }))
+      .toMatchObject({ status: 400, body: { code: 'not_configured', details: { field: 'access_token' } } })
+
+    const first = await connect(admin, { action: 'cloud.setup', channel_id: channel.id, access_token: accessToken, phone_number_id: phoneNumberId, app_secret: appSecret, graph_base_url: graphUrl() })
+    expect(first.status).toBe(200)
+    // An edit that changes only the WABA id: no secrets typed, the Graph base URL kept as saved.
+    const edit = await connect(admin, { action: 'cloud.setup', channel_id: channel.id, phone_number_id: phoneNumberId, waba_id: wabaId, keep_saved: true })
+    expect(edit).toMatchObject({ status: 200, body: { state: 'connected', phone_number: display, verify_token: first.body.verify_token, waba_id: wabaId } })
+    expect(await secretsRow(channel.id)).toMatchObject({ cloud_access_token: accessToken, cloud_app_secret: appSecret, cloud_waba_id: wabaId, cloud_graph_base_url: graphUrl() })
+  })
+})

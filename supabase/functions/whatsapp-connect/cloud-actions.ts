@@ -15,13 +15,14 @@ import {
   type PhoneNumberDetails,
   unexpectedGraphAnswer,
 } from '../_shared/providers/cloud-account.ts'
-import { type ActionContext, failureError } from './context.ts'
+import { type ActionContext, failureError, notConfigured } from './context.ts'
 
 export interface CloudSetupInput {
-  accessToken: string
+  /** Null = the saved one (an edit that did not retype it). */
+  accessToken: string | null
   phoneNumberId: string
   wabaId: string | null
-  appSecret: string
+  appSecret: string | null
   graphBaseUrl: string | null
   graphVersion: string | null
 }
@@ -45,11 +46,15 @@ export interface CloudSetupAnswer extends CloudDetails {
 export async function cloudSetup(context: ActionContext, input: CloudSetupInput): Promise<CloudSetupAnswer> {
   const channelId = context.channel.id
   const previous = await context.store.loadSecrets(channelId)
+  const accessToken = input.accessToken ?? previous?.cloud_access_token ?? null
+  const appSecret = input.appSecret ?? previous?.cloud_app_secret ?? null
+  if (!accessToken) throw notConfigured('Esta conexão ainda não tem token de acesso da Meta salvo: informe o token.', 'access_token')
+  if (!appSecret) throw notConfigured('Esta conexão ainda não tem a chave secreta do aplicativo (App Secret) salva: informe a chave.', 'app_secret')
   const account = {
     graphBaseUrl: input.graphBaseUrl ?? previous?.cloud_graph_base_url ?? DEFAULT_GRAPH_BASE_URL,
     graphVersion: input.graphVersion ?? previous?.cloud_graph_version ?? DEFAULT_GRAPH_VERSION,
     phoneNumberId: input.phoneNumberId,
-    accessToken: input.accessToken,
+    accessToken,
   }
   const response = await callProvider(account.graphBaseUrl, buildPhoneNumberLookupRequest(account), { fetch: context.fetch, timeoutMs: context.timeoutMs })
   const ok = response.status !== null && response.status >= 200 && response.status < 300
@@ -72,8 +77,8 @@ export async function cloudSetup(context: ActionContext, input: CloudSetupInput)
   }
 
   const secrets = await context.store.saveSecrets(channelId, {
-    cloud_access_token: input.accessToken,
-    cloud_app_secret: input.appSecret,
+    cloud_access_token: accessToken,
+    cloud_app_secret: appSecret,
     cloud_phone_number_id: input.phoneNumberId,
     cloud_waba_id: input.wabaId,
     cloud_graph_base_url: account.graphBaseUrl,

@@ -23,7 +23,7 @@ export function failureError(failure: AdminFailure): UserError {
   })
 }
 
-/** Actions that need credentials saved by a setup first. */
-export function notConfigured(message: string): UserError {
-  return new UserError(400, 'not_configured', message)
+/** Actions that need credentials saved by a setup first (`field`: the one to fill in). */
+export function notConfigured(message: string, field?: string): UserError {
+  return new UserError(400, 'not_configured', message, field ? { field } : undefined)
 }

@@ -80,9 +80,11 @@ function targetOf(secrets: SecretsRow | null): EvolutionTarget | null {
   return { baseUrl: secrets.evolution_base_url, apiKey: secrets.evolution_api_key, instance: secrets.evolution_instance_name }
 }
 
+const notConfiguredYet = () => notConfigured('Esta conexão ainda não tem servidor da Evolution API: informe o endereço e a chave nas configurações da conexão e salve.')
+
 async function requireTarget(context: ActionContext): Promise<EvolutionTarget> {
   const target = targetOf(await context.store.loadSecrets(context.channel.id))
-  if (!target) throw notConfigured('Esta conexão ainda não tem servidor da Evolution API: informe o endereço e a chave primeiro (evolution.setup).')
+  if (!target) throw notConfiguredYet()
   return target
 }
 
@@ -90,18 +92,23 @@ async function requireTarget(context: ActionContext): Promise<EvolutionTarget> {
  * Saves the server and key, creates the instance with our webhook (or, when it already exists, e.g. a
  * setup repeated after a lost answer, points its webhook at us), then shows its first QR.
  */
-export async function evolutionSetup(context: ActionContext, input: { baseUrl: string, apiKey: string }): Promise<EvolutionAnswer> {
+export async function evolutionSetup(context: ActionContext, input: { baseUrl: string | null, apiKey: string | null }): Promise<EvolutionAnswer> {
   const channelId = context.channel.id
   const previous = await context.store.loadSecrets(channelId)
+  // Null = keep the saved one (an edit that retyped only some fields).
+  const baseUrl = input.baseUrl ?? previous?.evolution_base_url ?? null
+  const apiKey = input.apiKey ?? previous?.evolution_api_key ?? null
+  if (!baseUrl) throw notConfigured('Esta conexão ainda não tem servidor da Evolution API salvo: informe o endereço.', 'base_url')
+  if (!apiKey) throw notConfigured('Esta conexão ainda não tem chave da API da Evolution salva: informe a chave.', 'api_key')
   const instance = previous?.evolution_instance_name ?? deriveInstanceName(context.channel.name, channelId)
   // Saved before Evolution is called: its first QR webhook arrives while create is still waiting for
   // that QR, and the webhook finds (and authenticates) the channel by the instance name and secret.
   const secrets = await context.store.saveSecrets(channelId, {
-    evolution_base_url: input.baseUrl,
-    evolution_api_key: input.apiKey,
+    evolution_base_url: baseUrl,
+    evolution_api_key: apiKey,
     evolution_instance_name: instance,
   })
-  const target: EvolutionTarget = { baseUrl: input.baseUrl, apiKey: input.apiKey, instance }
+  const target: EvolutionTarget = { baseUrl, apiKey, instance }
   const webhook = { url: webhookUrl(context.supabaseUrl, 'evolution'), secret: secrets.webhook_secret }
 
   // New credentials that do not work must not replace ones that did, nor mark a working channel as broken.
@@ -140,11 +147,41 @@ export async function evolutionSetup(context: ActionContext, input: { baseUrl: s
   return applyConnectAnswer(context, target, connectAnswer)
 }
 
-/** A (new) QR, or a pairing code when the company number is given. */
+/**
+ * A (new) QR, or a pairing code when the company number is given. An instance that no longer exists
+ * (removed with evolution.delete, or by hand on the server) is created again with the saved server and
+ * key, so "Reconectar" always ends with a QR to scan.
+ */
 export async function evolutionConnect(context: ActionContext, phoneNumber: string | null): Promise<EvolutionAnswer> {
-  const target = await requireTarget(context)
+  const secrets = await context.store.loadSecrets(context.channel.id)
+  const target = targetOf(secrets)
+  if (!target) {
+    if (!secrets?.evolution_base_url || !secrets.evolution_api_key) throw notConfiguredYet()
+    return recreateInstance(context, secrets.evolution_base_url, secrets.evolution_api_key, phoneNumber)
+  }
+  const connectFailed = (failure: AdminFailure) => fail(context, failure, { recordOnChannel: true })
+  const response = await send(context, target, buildConnectRequest(target, target.instance, phoneNumber))
+  if (isInstanceMissing(response.status, response.body)) return recreateInstance(context, target.baseUrl, target.apiKey, phoneNumber)
+  return applyConnectAnswer(context, target, await readConnectAnswer(target, response, connectFailed))
+}
+
+async function recreateInstance(context: ActionContext, baseUrl: string, apiKey: string, phoneNumber: string | null): Promise<EvolutionAnswer> {
+  const created = await evolutionSetup(context, { baseUrl, apiKey })
+  if (!phoneNumber || created.state === 'connected' || !created.instance) return created
+  // The pairing code is asked of the instance that now exists (no second re-creation if it vanished again).
+  const target: EvolutionTarget = { baseUrl, apiKey, instance: created.instance }
   const connectFailed = (failure: AdminFailure) => fail(context, failure, { recordOnChannel: true })
   return applyConnectAnswer(context, target, await requestConnect(context, target, phoneNumber, connectFailed))
+}
+
+/** The saved server, key and instance name as the edit form shows them; never the key itself. */
+export async function evolutionDetails(context: ActionContext): Promise<{ base_url: string | null, instance: string | null, has_api_key: boolean }> {
+  const secrets = await context.store.loadSecrets(context.channel.id)
+  return {
+    base_url: secrets?.evolution_base_url ?? null,
+    instance: secrets?.evolution_instance_name ?? null,
+    has_api_key: Boolean(secrets?.evolution_api_key),
+  }
 }
 
 async function requestConnect(
@@ -153,17 +190,24 @@ async function requestConnect(
   phoneNumber: string | null,
   onFailure: (failure: AdminFailure) => Promise<never>,
 ): Promise<UsableConnectAnswer> {
-  const response = await send(context, target, buildConnectRequest(target, target.instance, phoneNumber))
-  if (!isOk(response)) return onFailure(classify(target, response))
+  return readConnectAnswer(target, await send(context, target, buildConnectRequest(target, target.instance, phoneNumber)), onFailure)
+}
+
+async function readConnectAnswer(
+  target: EvolutionTarget,
+  response: ProviderResponse,
+  onFailure: (failure: AdminFailure) => Promise<never>,
+): Promise<UsableConnectAnswer> {
+  if (!isOk(response)) return await onFailure(classify(target, response))
   let parsed: ConnectAnswer
   try {
     parsed = parseConnectResponse(response.body)
   }
   catch {
-    return onFailure(unexpectedEvolutionAnswer(response.status, response.body))
+    return await onFailure(unexpectedEvolutionAnswer(response.status, response.body))
   }
   if (parsed.kind === 'error') {
-    return onFailure({ status: 400, code: 'provider_rejected', reason: `A Evolution API não conseguiu iniciar a conexão: ${parsed.message}`, httpStatus: response.status, providerMessage: parsed.message })
+    return await onFailure({ status: 400, code: 'provider_rejected', reason: `A Evolution API não conseguiu iniciar a conexão: ${parsed.message}`, httpStatus: response.status, providerMessage: parsed.message })
   }
   return parsed
 }

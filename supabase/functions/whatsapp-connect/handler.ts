@@ -3,13 +3,17 @@
  *
  * | action              | body                                                          | does                                          |
  * |---------------------|---------------------------------------------------------------|-----------------------------------------------|
- * | `evolution.setup`   | `base_url`, `api_key`                                         | saves the server, creates the instance + webhook, first QR |
- * | `evolution.connect` | `phone_number?`                                               | new QR (with a number: also a pairing code)   |
+ * | `evolution.setup`   | `base_url`, `api_key`, `keep_saved?`                          | saves the server, creates the instance + webhook, first QR |
+ * | `evolution.details` |                                                               | the saved server and instance (never the key) |
+ * | `evolution.connect` | `phone_number?`                                               | new QR (with a number: also a pairing code); re-creates a removed instance |
  * | `evolution.state`   |                                                               | asks Evolution, writes the channel state      |
  * | `evolution.logout`  |                                                               | ends the WhatsApp session                     |
  * | `evolution.delete`  |                                                               | removes the instance (before deleting the channel) |
- * | `cloud.setup`       | `access_token`, `phone_number_id`, `app_secret`, `waba_id?`, `graph_base_url?`, `graph_version?` | checks with the Graph API, saves, connected |
+ * | `cloud.setup`       | `access_token`, `phone_number_id`, `app_secret`, `waba_id?`, `graph_base_url?`, `graph_version?`, `keep_saved?` | checks with the Graph API, saves, connected |
  * | `cloud.details`     |                                                               | webhook URL and verify token to paste into Meta |
+ *
+ * `keep_saved: true` lets a setup leave out credentials already saved (`base_url`, `api_key`,
+ * `access_token`, `app_secret`): the edit form never reads secrets back and sends only what was retyped.
  *
  * The admin creates the channel row through REST (RLS lets admins); this function handles what no
  * browser role may touch: the credentials in `channel_secrets` and the provider. Provider failures come
@@ -24,7 +28,7 @@ import type { FetchLike } from '../_shared/provider-http.ts'
 import { createCallerClient, createServiceClient } from '../_shared/supabase.ts'
 import { cloudDetails, cloudSetup } from './cloud-actions.ts'
 import type { ActionContext } from './context.ts'
-import { evolutionConnect, evolutionDelete, evolutionLogout, evolutionSetup, evolutionState } from './evolution-actions.ts'
+import { evolutionConnect, evolutionDelete, evolutionDetails, evolutionLogout, evolutionSetup, evolutionState } from './evolution-actions.ts'
 import { type ConnectRequest, parseConnectRequest, providerOf } from './request.ts'
 import { ChannelStore } from './store.ts'
 
@@ -66,6 +70,8 @@ function run(context: ActionContext, input: ConnectRequest): Promise<unknown> {
   switch (input.action) {
     case 'evolution.setup':
       return evolutionSetup(context, input)
+    case 'evolution.details':
+      return evolutionDetails(context)
     case 'evolution.connect':
       return evolutionConnect(context, input.phoneNumber)
     case 'evolution.state':

@@ -9,6 +9,7 @@ import type { ProviderName } from '../_shared/providers/types.ts'
 
 export const ACTIONS = [
   'evolution.setup',
+  'evolution.details',
   'evolution.connect',
   'evolution.state',
   'evolution.logout',
@@ -20,16 +21,17 @@ export const ACTIONS = [
 export type ActionName = typeof ACTIONS[number]
 
 export type ConnectRequest
-  = | { action: 'evolution.setup', channelId: string, baseUrl: string, apiKey: string }
+  /** A null credential (only with `keep_saved: true`) means: the one saved on the channel. */
+  = | { action: 'evolution.setup', channelId: string, baseUrl: string | null, apiKey: string | null }
     | { action: 'evolution.connect', channelId: string, phoneNumber: string | null }
-    | { action: 'evolution.state' | 'evolution.logout' | 'evolution.delete', channelId: string }
+    | { action: 'evolution.state' | 'evolution.logout' | 'evolution.delete' | 'evolution.details', channelId: string }
     | {
       action: 'cloud.setup'
       channelId: string
-      accessToken: string
+      accessToken: string | null
       phoneNumberId: string
       wabaId: string | null
-      appSecret: string
+      appSecret: string | null
       graphBaseUrl: string | null
       graphVersion: string | null
     }
@@ -53,23 +55,33 @@ export function parseConnectRequest(body: unknown): ConnectRequest {
   }
   const channelId = body.channel_id
   if (typeof channelId !== 'string' || !UUID.test(channelId)) throw invalid('channel_id', 'Informe o id (uuid) da conexão em channel_id.')
+  // An edit form never reads the saved secrets back, so it sends only what the admin typed anew and
+  // says so explicitly: without the flag a missing credential is still the admin's mistake.
+  const keepSaved = body.keep_saved === true
+  const saved = (field: string) => keepSaved && (body[field] === undefined || body[field] === null || body[field] === '')
   switch (action as ActionName) {
     case 'evolution.setup':
-      return { action: 'evolution.setup', channelId, baseUrl: evolutionBaseUrl(body.base_url), apiKey: secret(body, 'api_key', 'a chave da API (apikey) do Evolution') }
+      return {
+        action: 'evolution.setup',
+        channelId,
+        baseUrl: saved('base_url') ? null : evolutionBaseUrl(body.base_url),
+        apiKey: saved('api_key') ? null : secret(body, 'api_key', 'a chave da API (apikey) do Evolution'),
+      }
     case 'evolution.connect':
       return { action: 'evolution.connect', channelId, phoneNumber: optionalPhone(body.phone_number) }
     case 'evolution.state':
     case 'evolution.logout':
     case 'evolution.delete':
-      return { action: action as 'evolution.state' | 'evolution.logout' | 'evolution.delete', channelId }
+    case 'evolution.details':
+      return { action: action as 'evolution.state' | 'evolution.logout' | 'evolution.delete' | 'evolution.details', channelId }
     case 'cloud.setup':
       return {
         action: 'cloud.setup',
         channelId,
-        accessToken: secret(body, 'access_token', 'o token de acesso da Meta'),
+        accessToken: saved('access_token') ? null : secret(body, 'access_token', 'o token de acesso da Meta'),
         phoneNumberId: graphId(body, 'phone_number_id', 'o identificador do número (Phone number ID)', true)!,
         wabaId: graphId(body, 'waba_id', 'o identificador da conta do WhatsApp Business (WABA ID)', false),
-        appSecret: secret(body, 'app_secret', 'a chave secreta do aplicativo (App Secret) da Meta'),
+        appSecret: saved('app_secret') ? null : secret(body, 'app_secret', 'a chave secreta do aplicativo (App Secret) da Meta'),
         graphBaseUrl: optionalGraphBaseUrl(body.graph_base_url),
         graphVersion: optionalGraphVersion(body.graph_version),
       }
