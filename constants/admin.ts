@@ -1,4 +1,4 @@
-import type { IconName } from '../components/base/BaseIcon.vue'
+import type { IconName } from './icons.ts'
 
 /**
  * The pages of Administração, in menu order: the sub-navigation and the overview cards come from
