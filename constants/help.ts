@@ -1,11 +1,24 @@
 /**
- * The in-app guides (Ajuda): pt-BR step-by-step setup of each WhatsApp API, rendered from docs/*.md.
- * Any signed-in user may read them (they are not under /admin); the connection forms link here.
+ * The in-app guides (Ajuda), rendered from docs/*.md: how to work in the app, how to configure it, the
+ * step-by-step setup of each WhatsApp API and the Power BI guide. Any signed-in user may read them (they
+ * are not under /admin); the sidebar opens the first, the connection forms link to theirs.
  */
 
 export const HELP_BASE_PATH = '/ajuda'
 
 export const GUIDES = [
+  {
+    slug: 'tela-de-atendimento',
+    file: 'tela-de-atendimento.md',
+    title: 'Tela de atendimento',
+    description: 'Caixa de entrada, conversa, respostas rápidas, mídias, transferência, encerramento e atalhos.',
+  },
+  {
+    slug: 'administracao',
+    file: 'administracao.md',
+    title: 'Administração',
+    description: 'Primeiro acesso, equipes, usuários, conexões, chatbot, catálogos e configurações.',
+  },
   {
     slug: 'whatsapp-evolution',
     file: 'whatsapp-evolution.md',
@@ -18,7 +31,16 @@ export const GUIDES = [
     title: 'API oficial da Meta (Cloud API)',
     description: 'Paga e oficial: conta na Meta, token, número, webhook e produção.',
   },
+  {
+    slug: 'powerbi',
+    file: 'powerbi.md',
+    title: 'Power BI e relatórios',
+    description: 'Os dados disponíveis, o conector PostgreSQL, a API com chave, a atualização agendada e a incorporação.',
+  },
 ] as const
+
+/** Where the sidebar's Ajuda link goes. */
+export const HELP_HOME_SLUG = 'tela-de-atendimento'
 
 export type GuideSlug = typeof GUIDES[number]['slug']
 

@@ -244,3 +244,20 @@ describe('theme', () => {
     await page.waitForFunction(() => document.documentElement.dataset.theme === 'light')
   })
 })
+
+describe('Ajuda', () => {
+  it('opens the guides from the sidebar for anyone, and moves between them', async () => {
+    const page = await freshPage()
+    await signIn(page, DEMO.carla.email, DEMO.password)
+    await page.getByTestId('help-link').click()
+    await page.waitForURL(url => url.pathname === '/ajuda/tela-de-atendimento')
+    await page.getByRole('heading', { level: 1, name: 'Tela de atendimento' }).waitFor()
+    expect(await page.getByTestId('help-link').getAttribute('aria-current')).toBe('page')
+
+    await page.getByRole('navigation', { name: 'Guias' }).getByRole('link', { name: 'Power BI e relatórios' }).click()
+    await page.waitForURL(url => url.pathname === '/ajuda/powerbi')
+    await page.getByRole('heading', { level: 1, name: /^Power BI: como levar os dados/ }).waitFor()
+    await page.waitForFunction(() => document.title.startsWith('Power BI'))
+    await screenshot(page, 'ajuda-powerbi')
+  })
+})
