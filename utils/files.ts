@@ -82,7 +82,7 @@ export function safeFileName(name: string | null | undefined): string {
 }
 
 /** `m:ss` (or `h:mm:ss`) for audio and video durations; unknown → `0:00`. */
-export function formatDuration(seconds: number | null | undefined): string {
+export function formatPlaybackTime(seconds: number | null | undefined): string {
   if (seconds === null || seconds === undefined || !Number.isFinite(seconds) || seconds < 0) return '0:00'
   const total = Math.floor(seconds)
   const hours = Math.floor(total / 3600)

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import type { Message } from '../../types/domain.ts'
-import { fileIcon, fileTypeLabel, formatDuration, formatFileSize, safeFileName } from '../../utils/files.ts'
+import { fileIcon, fileTypeLabel, formatFileSize, formatPlaybackTime, safeFileName } from '../../utils/files.ts'
 import {
   buildConversationRows,
   dayKey,
@@ -261,8 +261,8 @@ describe('files', () => {
     expect(safeFileName('../../etc/passwd')).toBe('etc-passwd')
     expect(safeFileName('')).toBe('arquivo')
     expect(safeFileName(`${'a'.repeat(300)}.docx`)).toMatch(/^a{95}\.docx$/)
-    expect(formatDuration(65)).toBe('1:05')
-    expect(formatDuration(3725)).toBe('1:02:05')
-    expect(formatDuration(null)).toBe('0:00')
+    expect(formatPlaybackTime(65)).toBe('1:05')
+    expect(formatPlaybackTime(3725)).toBe('1:02:05')
+    expect(formatPlaybackTime(null)).toBe('0:00')
   })
 })
