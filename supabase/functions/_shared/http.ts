@@ -15,6 +15,16 @@ export function requireMethod(request: Request, allowed: readonly string[]): voi
   }
 }
 
+/** The request's JSON body; a body that is not JSON is the caller's mistake (400, pt-BR). */
+export async function readJsonBody(request: Request): Promise<unknown> {
+  try {
+    return await request.json()
+  }
+  catch {
+    throw new UserError(400, 'invalid_json', 'O corpo da requisição deve ser JSON.')
+  }
+}
+
 /** The token of an `Authorization: Bearer <token>` header, if there is one. */
 export function bearerToken(request: Request): string | undefined {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.get('Authorization') ?? '')

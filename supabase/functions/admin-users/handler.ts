@@ -16,7 +16,7 @@
 import { requireSignedInUser } from '../_shared/auth.ts'
 import type { SupabaseEnv } from '../_shared/env.ts'
 import { UserError } from '../_shared/errors.ts'
-import { createHandler, jsonResponse, requireMethod, type RequestHandler } from '../_shared/http.ts'
+import { createHandler, jsonResponse, readJsonBody, requireMethod, type RequestHandler } from '../_shared/http.ts'
 import { createCallerClient, createServiceClient } from '../_shared/supabase.ts'
 import { createUser, setActive, setPassword } from './actions.ts'
 import { parseAdminUsersRequest } from './request.ts'
@@ -34,7 +34,7 @@ export function createAdminUsersHandler(env: SupabaseEnv): RequestHandler {
       throw new UserError(403, 'not_allowed', 'Só administradores podem gerenciar usuários.')
     }
 
-    const input = parseAdminUsersRequest(await readJson(request))
+    const input = parseAdminUsersRequest(await readJsonBody(request))
     switch (input.action) {
       case 'create':
         return jsonResponse(await createUser(store, input))
@@ -44,13 +44,4 @@ export function createAdminUsersHandler(env: SupabaseEnv): RequestHandler {
         return jsonResponse(await setActive(store, user.id, input))
     }
   })
-}
-
-async function readJson(request: Request): Promise<unknown> {
-  try {
-    return await request.json()
-  }
-  catch {
-    throw new UserError(400, 'invalid_json', 'O corpo da requisição deve ser JSON.')
-  }
 }

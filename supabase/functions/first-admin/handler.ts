@@ -13,7 +13,7 @@
 import type { SupabaseClient } from '@supabase/supabase-js'
 import type { SupabaseEnv } from '../_shared/env.ts'
 import { UserError } from '../_shared/errors.ts'
-import { createHandler, jsonResponse, requireMethod, type RequestHandler } from '../_shared/http.ts'
+import { createHandler, jsonResponse, readJsonBody, requireMethod, type RequestHandler } from '../_shared/http.ts'
 import { createServiceClient } from '../_shared/supabase.ts'
 import { type FirstAdminRequest, parseFirstAdminRequest } from './request.ts'
 
@@ -28,7 +28,7 @@ export function createFirstAdminHandler(env: SupabaseEnv): RequestHandler {
     const service = createServiceClient(env)
     if (request.method === 'GET') return jsonResponse({ needed: await firstAdminNeeded(service) })
 
-    const input = parseFirstAdminRequest(await readJson(request))
+    const input = parseFirstAdminRequest(await readJsonBody(request))
     // Checked first so a late visitor gets the 409 without an auth user being created and deleted.
     if (!(await firstAdminNeeded(service))) throw alreadyDone()
 
@@ -98,13 +98,4 @@ async function saveCompanyName(service: SupabaseClient, companyName: string): Pr
   // The admin exists and can sign in; failing the request now would make them retry into a 409. The name
   // is one field in Configurações, so log it and let them fix it there.
   if (error) console.error('[first-admin] the admin was created but the company name was not saved', error)
-}
-
-async function readJson(request: Request): Promise<unknown> {
-  try {
-    return await request.json()
-  }
-  catch {
-    throw new UserError(400, 'invalid_json', 'O corpo da requisição deve ser JSON.')
-  }
 }

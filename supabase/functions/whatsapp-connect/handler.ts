@@ -23,7 +23,7 @@
 import { requireSignedInUser } from '../_shared/auth.ts'
 import type { SupabaseEnv } from '../_shared/env.ts'
 import { UserError } from '../_shared/errors.ts'
-import { createHandler, jsonResponse, requireMethod, type RequestHandler } from '../_shared/http.ts'
+import { createHandler, jsonResponse, readJsonBody, requireMethod, type RequestHandler } from '../_shared/http.ts'
 import type { FetchLike } from '../_shared/provider-http.ts'
 import { createCallerClient, createServiceClient } from '../_shared/supabase.ts'
 import { cloudDetails, cloudSetup } from './cloud-actions.ts'
@@ -53,7 +53,7 @@ export function createWhatsappConnectHandler(env: SupabaseEnv, options: Whatsapp
       throw new UserError(403, 'not_allowed', 'Só administradores podem configurar as conexões do WhatsApp.')
     }
 
-    const input = parseConnectRequest(await readJson(request))
+    const input = parseConnectRequest(await readJsonBody(request))
     const channel = await store.loadChannel(input.channelId)
     if (!channel) throw new UserError(404, 'channel_not_found', 'Conexão não encontrada.')
     const provider = providerOf(input.action)
@@ -84,14 +84,5 @@ function run(context: ActionContext, input: ConnectRequest): Promise<unknown> {
       return cloudSetup(context, input)
     case 'cloud.details':
       return cloudDetails(context)
-  }
-}
-
-async function readJson(request: Request): Promise<unknown> {
-  try {
-    return await request.json()
-  }
-  catch {
-    throw new UserError(400, 'invalid_json', 'O corpo da requisição deve ser JSON.')
   }
 }
