@@ -1,3 +1,4 @@
+import { FORM_LABELS } from './forms.ts'
 import type { IconName } from './icons.ts'
 
 /**
@@ -81,10 +82,10 @@ export const ADMIN_LABELS = {
   overviewSubtitle: 'Tudo o que o Atende precisa para funcionar, sem mexer no banco de dados.',
   create: 'Novo',
   edit: 'Editar',
-  save: 'Salvar',
+  save: FORM_LABELS.save,
   saving: 'Salvando…',
   saved: 'Alterações salvas.',
-  cancel: 'Cancelar',
+  cancel: FORM_LABELS.cancel,
   delete: 'Excluir',
   deleteConfirmYes: 'Sim, excluir',
   keep: 'Manter',
@@ -93,11 +94,11 @@ export const ADMIN_LABELS = {
   retry: 'Tentar novamente',
   required: 'Campo obrigatório.',
   actions: 'Ações',
-  copy: 'Copiar',
-  copied: 'Copiado para a área de transferência.',
-  copyFailed: 'Não foi possível copiar; selecione o texto e copie manualmente.',
-  unsavedTitle: 'Descartar alterações?',
-  unsavedContent: 'Há alterações que ainda não foram salvas.',
-  unsavedYes: 'Descartar',
-  unsavedNo: 'Continuar editando',
+  copy: FORM_LABELS.copy,
+  copied: FORM_LABELS.copied,
+  copyFailed: FORM_LABELS.copyFailed,
+  unsavedTitle: FORM_LABELS.unsavedTitle,
+  unsavedContent: FORM_LABELS.unsavedContent,
+  unsavedYes: FORM_LABELS.unsavedYes,
+  unsavedNo: FORM_LABELS.unsavedNo,
 } as const
